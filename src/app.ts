@@ -1,0 +1,101 @@
+/**
+ * Builds the Fastify app without listening: `buildApp({ database, config })`. Tests use `app.inject()`;
+ * `server.ts` listens. Every module is registered here with its dependencies passed in.
+ */
+import { randomUUID } from 'node:crypto'
+import cookie from '@fastify/cookie'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import type { Config } from './config.js'
+import type { Database } from './db/database.js'
+import { registerContentTypes } from './http/content-types.js'
+import { createMetrics, type Metrics, registerMetricsHooks } from './http/metrics.js'
+import { errorHandler, notFoundHandler } from './http/problem.js'
+import { problemSchema } from './http/schemas.js'
+import { auditRoutes } from './modules/audit/routes.js'
+import { registerAuthHook } from './modules/auth/hook.js'
+import { authRoutes } from './modules/auth/routes.js'
+import { opsRoutes } from './modules/ops/routes.js'
+import { tenantRoutes } from './modules/tenants/routes.js'
+import { webRoutes } from './modules/web/routes.js'
+import { createServices, type Services } from './services.js'
+import { VERSION } from './version.js'
+
+export interface AppDeps {
+  database: Database
+  config: Config
+  /** A pino logger; by default one at config.logLevel. */
+  log?: Logger
+}
+
+export interface App {
+  app: FastifyInstance
+  services: Services
+  metrics: Metrics
+}
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { database, config } = deps
+  const app: FastifyInstance = Fastify({
+    ...(deps.log
+      ? { loggerInstance: deps.log as unknown as FastifyBaseLogger }
+      : {
+          logger: {
+            level: config.logLevel,
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+          },
+        }),
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID()
+    },
+    routerOptions: { maxParamLength: 1024, ignoreTrailingSlash: true },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  })
+  const services = createServices(database, config)
+  const metrics = createMetrics(database)
+
+  app.addSchema({ $id: 'problem', ...problemSchema })
+  app.setErrorHandler(errorHandler)
+  app.setNotFoundHandler(notFoundHandler)
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  registerContentTypes(app, config.bodyLimit)
+  await app.register(cookie)
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Urbe',
+        version: VERSION,
+        description: 'Open smart-city platform: NGSI-LD context broker, Comuni, users and access, operations.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'API key: Authorization: Bearer urbe_...' },
+          session: { type: 'apiKey', in: 'cookie', name: 'urbe_session' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: false })
+  registerAuthHook(app, services, config)
+  registerMetricsHooks(app, metrics)
+
+  opsRoutes(app, { database, config, metrics })
+  authRoutes(app, services, config)
+  tenantRoutes(app, services)
+  auditRoutes(app, services)
+  webRoutes(app)
+
+  await app.ready()
+  return { app, services, metrics }
+}

@@ -1,0 +1,107 @@
+/**
+ * One database layer over PostgreSQL (a pool) or embedded PGlite with PostGIS (one serialized connection).
+ * The same SQL and the same migrations run on both.
+ */
+import fs from 'node:fs'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import { lockDataDir } from './data-dir-lock.js'
+import { Mutex, PgliteDialect } from './pglite-dialect.js'
+import type { DB } from './schema.js'
+
+export type DbKind = 'pglite' | 'postgres'
+
+export interface PoolStats {
+  total: number
+  idle: number
+  waiting: number
+}
+
+export interface Database {
+  readonly kind: DbKind
+  readonly db: Kysely<DB>
+  /** Runs a script of several statements (migrations). */
+  execScript(text: string): Promise<void>
+  stats(): PoolStats
+  close(): Promise<void>
+}
+
+export interface OpenOptions {
+  databaseUrl?: string | undefined
+  /** Folder for the embedded database; `undefined` with no URL = in memory. */
+  dataDir?: string | undefined
+  poolSize?: number
+}
+
+// int8 (counts, bigserial) as numbers, numeric as numbers: same on both engines.
+const INT8 = 20
+const NUMERIC = 1700
+pg.types.setTypeParser(INT8, (v) => Number(v))
+pg.types.setTypeParser(NUMERIC, (v) => Number(v))
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize ?? 10) : openPglite(opts.dataDir)
+}
+
+async function openPostgres(url: string, max: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000, application_name: 'urbe' })
+  pool.on('error', () => {
+    /* idle client errors are reported by the next query */
+  })
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  await sql`SELECT 1`.execute(db)
+  return {
+    kind: 'postgres',
+    db,
+    async execScript(text) {
+      await pool.query(text)
+    },
+    stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    close: () => db.destroy(),
+  }
+}
+
+async function openPglite(dataDir: string | undefined): Promise<Database> {
+  const { PGlite, types } = await import('@electric-sql/pglite')
+  const { postgis } = await import('@electric-sql/pglite-postgis')
+  if (dataDir) fs.mkdirSync(dataDir, { recursive: true })
+  const unlock = dataDir ? lockDataDir(dataDir) : () => {}
+  let pgl: InstanceType<typeof PGlite>
+  try {
+    pgl = await PGlite.create({
+      ...(dataDir ? { dataDir } : {}),
+      extensions: { postgis },
+      parsers: { [types.INT8]: (v: string) => Number(v), [types.NUMERIC]: (v: string) => Number(v) },
+    })
+  } catch (e) {
+    unlock()
+    throw e
+  }
+  const mutex = new Mutex()
+  const db = new Kysely<DB>({ dialect: new PgliteDialect(pgl, mutex) })
+  let closed = false
+  return {
+    kind: 'pglite',
+    db,
+    async execScript(text) {
+      const release = await mutex.acquire()
+      try {
+        await pgl.exec(text)
+      } finally {
+        release()
+      }
+    },
+    stats: () => ({ total: 1, idle: mutex.pending === 0 ? 1 : 0, waiting: mutex.pending }),
+    async close() {
+      if (closed) return
+      closed = true
+      const release = await mutex.acquire()
+      try {
+        await pgl.close()
+      } finally {
+        release()
+        unlock()
+      }
+    },
+  }
+}

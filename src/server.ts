@@ -1,0 +1,81 @@
+/**
+ * Runs the platform: opens the database (embedded or PostgreSQL), applies migrations, seeds the demo, listens, and on
+ * SIGINT/SIGTERM stops taking requests, finishes those in flight and closes the database cleanly.
+ */
+import pino from 'pino'
+import { buildApp } from './app.js'
+import type { Config } from './config.js'
+import { openDatabase } from './db/database.js'
+import { migrate } from './db/migrate.js'
+import { seedDemo } from './demo/seed.js'
+
+export interface RunningServer {
+  url: string
+  close(): Promise<void>
+}
+
+export async function startServer(config: Config, opts: { handleSignals?: boolean } = {}): Promise<RunningServer> {
+  const started = Date.now()
+  const log = pino({
+    level: config.logLevel,
+    redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+  })
+  log.info({ database: config.databaseUrl ? 'postgres' : `embedded (${config.dataDir})` }, 'opening database')
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.dbPoolSize,
+  })
+  const m = await migrate(database, undefined, (mig) => log.info({ version: mig.version }, `applying migration ${mig.name}`))
+  log.info({ applied: m.applied.length, version: m.current }, 'database schema up to date')
+  const { app, services } = await buildApp({ database, config, log })
+  if (config.demo) {
+    const seeded = await seedDemo(services, config)
+    if (seeded.createdTenants.length) log.info({ tenants: seeded.createdTenants }, 'demo Comuni created')
+  }
+  if (config.anonymousRole) {
+    log.warn(
+      `OPEN MODE: requests without credentials act with the "${config.anonymousRole}" role (URBE_ANONYMOUS_ROLE). Do not use in production.`,
+    )
+  }
+  await app.listen({ port: config.port, host: config.host })
+  const addr = app.server.address()
+  const port = typeof addr === 'object' && addr ? addr.port : config.port
+  const url = `http://localhost:${port}`
+
+  let closing: Promise<void> | undefined
+  const close = () => {
+    closing ??= (async () => {
+      const timer = setTimeout(() => {
+        log.error('shutdown timed out; exiting')
+        process.exit(1)
+      }, config.shutdownTimeoutMs)
+      timer.unref()
+      await app.close() // stops accepting, waits for in-flight requests
+      await database.close()
+      clearTimeout(timer)
+      log.info('stopped cleanly')
+    })()
+    return closing
+  }
+  if (opts.handleSignals) {
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(sig, () => {
+        log.info({ signal: sig }, 'shutting down')
+        close().then(
+          () => process.exit(0),
+          (e) => {
+            log.error({ err: e }, 'shutdown failed')
+            process.exit(1)
+          },
+        )
+      })
+    }
+  }
+  const secs = ((Date.now() - started) / 1000).toFixed(1)
+  log.info({ url, startupSeconds: Number(secs) }, 'Urbe is ready')
+  const lines = [`\n  Urbe is ready at ${url}  (started in ${secs} s)`, `  API docs: ${url}/docs`]
+  if (config.demo) lines.push(`  Demo login: admin / ${config.demoAdminPassword === 'urbe-demo' ? 'urbe-demo' : '(URBE_DEMO_PASSWORD)'}`)
+  process.stdout.write(`${lines.join('\n')}\n\n`)
+  return { url, close }
+}
