@@ -38,14 +38,24 @@ export async function ensureBuilt({ force = false, quiet = false } = {}) {
   const srcTime = Math.max(newest(path.join(root, 'src'), ['.ts']), stamp(path.join(root, 'tsconfig.build.json')))
   if (force || stamp(serverStamp) < srcTime) {
     fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true })
-    step('building the server', process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], quiet)
+    step(
+      'building the server',
+      process.execPath,
+      [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+      quiet,
+    )
     fs.writeFileSync(serverStamp, new Date().toISOString())
   }
   const web = path.join(root, 'web')
   if (fs.existsSync(path.join(web, 'vite.config.ts'))) {
     const webStamp = path.join(web, 'dist', '.built')
     if (force || stamp(webStamp) < newest(path.join(web, 'src'), ['.ts', '.tsx', '.css', '.html', '.json'])) {
-      step('building the web app', process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', web], quiet)
+      step(
+        'building the web app',
+        process.execPath,
+        [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', web],
+        quiet,
+      )
       fs.writeFileSync(webStamp, new Date().toISOString())
     }
   }

@@ -30,8 +30,15 @@ export interface AppDeps {
   log?: Logger
 }
 
+export interface RouteInfo {
+  method: string
+  url: string
+}
+
 export interface App {
   app: FastifyInstance
+  /** Every route of the app (for tests that must cover all routes, and for the docs). */
+  routes: RouteInfo[]
   services: Services
   metrics: Metrics
 }
@@ -57,6 +64,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
     routerOptions: { maxParamLength: 1024, ignoreTrailingSlash: true },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  })
+  const routes: RouteInfo[] = []
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push({ method: m, url: r.url })
   })
   const services = createServices(database, config)
   const metrics = createMetrics(database)
@@ -97,5 +108,5 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   webRoutes(app)
 
   await app.ready()
-  return { app, services, metrics }
+  return { app, routes, services, metrics }
 }

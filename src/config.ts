@@ -39,17 +39,37 @@ interface Setting {
 export const CONFIG_DOCS: readonly Setting[] = [
   { env: 'PORT', default: '8080', help: 'HTTP port' },
   { env: 'HOST', default: '0.0.0.0', help: 'HTTP listen address' },
-  { env: 'URBE_DATA_DIR', default: './.urbe', help: 'folder of the embedded database (used when DATABASE_URL is unset)' },
-  { env: 'DATABASE_URL', default: '(unset: embedded PGlite)', help: 'PostgreSQL URL, e.g. postgres://user@127.0.0.1:5432/urbe' },
+  {
+    env: 'URBE_DATA_DIR',
+    default: './.urbe',
+    help: 'folder of the embedded database (used when DATABASE_URL is unset)',
+  },
+  {
+    env: 'DATABASE_URL',
+    default: '(unset: embedded PGlite)',
+    help: 'PostgreSQL URL, e.g. postgres://user@127.0.0.1:5432/urbe',
+  },
   { env: 'URBE_DB_POOL', default: '10', help: 'PostgreSQL pool size' },
   { env: 'LOG_LEVEL', default: 'info', help: 'pino level: fatal, error, warn, info, debug, trace, silent' },
   { env: 'URBE_BODY_LIMIT', default: '10485760', help: 'largest request body in bytes (10 MB)' },
   { env: 'URBE_DEFAULT_TENANT', default: '046017', help: 'tenant (ISTAT code) used when a request names none' },
-  { env: 'URBE_ANONYMOUS_ROLE', default: '(unset)', help: 'open mode: requests without credentials act with this role (viewer, operator, admin)' },
+  {
+    env: 'URBE_ANONYMOUS_ROLE',
+    default: '(unset)',
+    help: 'open mode: requests without credentials act with this role (viewer, operator, admin)',
+  },
   { env: 'URBE_SESSION_TTL_HOURS', default: '12', help: 'lifetime of a login session' },
-  { env: 'URBE_SECURE_COOKIES', default: 'auto', help: 'Secure cookie flag: auto (when the request came over TLS), always, never' },
+  {
+    env: 'URBE_SECURE_COOKIES',
+    default: 'auto',
+    help: 'Secure cookie flag: auto (when the request came over TLS), always, never',
+  },
   { env: 'URBE_TRUST_PROXY', default: 'false', help: 'trust X-Forwarded-* headers from a reverse proxy' },
-  { env: 'URBE_LOGIN_MAX_ATTEMPTS', default: '10', help: 'failed logins allowed per user name and per address in the window' },
+  {
+    env: 'URBE_LOGIN_MAX_ATTEMPTS',
+    default: '10',
+    help: 'failed logins allowed per user name and per address in the window',
+  },
   { env: 'URBE_LOGIN_WINDOW_MINUTES', default: '15', help: 'window of the login rate limit' },
   { env: 'URBE_DEMO', default: 'true', help: 'seed the demo Comuni and the demo login at start' },
   { env: 'URBE_DEMO_PASSWORD', default: 'urbe-demo', help: 'password of the demo superadmin `admin` (created once)' },
@@ -93,7 +113,8 @@ export const TENANT_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/
 
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const defaultTenant = env.URBE_DEFAULT_TENANT || '046017'
-  if (!TENANT_ID_RE.test(defaultTenant)) throw new ConfigError(`URBE_DEFAULT_TENANT is not a valid tenant id: "${defaultTenant}"`)
+  if (!TENANT_ID_RE.test(defaultTenant))
+    throw new ConfigError(`URBE_DEFAULT_TENANT is not a valid tenant id: "${defaultTenant}"`)
   const config: Config = {
     port: int(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '0.0.0.0',

@@ -26,7 +26,9 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
     dataDir: config.dataDir,
     poolSize: config.dbPoolSize,
   })
-  const m = await migrate(database, undefined, (mig) => log.info({ version: mig.version }, `applying migration ${mig.name}`))
+  const m = await migrate(database, undefined, (mig) =>
+    log.info({ version: mig.version }, `applying migration ${mig.name}`),
+  )
   log.info({ applied: m.applied.length, version: m.current }, 'database schema up to date')
   const { app, services } = await buildApp({ database, config, log })
   if (config.demo) {
@@ -51,7 +53,14 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
         process.exit(1)
       }, config.shutdownTimeoutMs)
       timer.unref()
-      await app.close() // stops accepting, waits for in-flight requests
+      // Stop accepting; in-flight requests finish. Keep-alive sockets that turn idle once their request is answered
+      // are closed as they do, so the shutdown does not wait for the clients to hang up.
+      const sweeper = setInterval(() => app.server.closeIdleConnections(), 50)
+      try {
+        await app.close()
+      } finally {
+        clearInterval(sweeper)
+      }
       await database.close()
       clearTimeout(timer)
       log.info('stopped cleanly')
@@ -75,7 +84,10 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
   const secs = ((Date.now() - started) / 1000).toFixed(1)
   log.info({ url, startupSeconds: Number(secs) }, 'Urbe is ready')
   const lines = [`\n  Urbe is ready at ${url}  (started in ${secs} s)`, `  API docs: ${url}/docs`]
-  if (config.demo) lines.push(`  Demo login: admin / ${config.demoAdminPassword === 'urbe-demo' ? 'urbe-demo' : '(URBE_DEMO_PASSWORD)'}`)
+  if (config.demo)
+    lines.push(
+      `  Demo login: admin / ${config.demoAdminPassword === 'urbe-demo' ? 'urbe-demo' : '(URBE_DEMO_PASSWORD)'}`,
+    )
   process.stdout.write(`${lines.join('\n')}\n\n`)
   return { url, close }
 }

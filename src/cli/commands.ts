@@ -51,8 +51,7 @@ urbe apikey revoke --tenant ISTAT <key-id>
 }
 
 export async function tenantCmd(args: string[], config: Config, io: Io): Promise<void> {
-  const [sub, ...rest] = args
-  const { values, positionals } = parse(rest, {
+  const { values, positionals: all } = parse(args, {
     name: { type: 'string' },
     province: { type: 'string' },
     region: { type: 'string' },
@@ -60,11 +59,21 @@ export async function tenantCmd(args: string[], config: Config, io: Io): Promise
     timezone: { type: 'string' },
     boundary: { type: 'string' },
   })
+  const [sub, ...positionals] = all
   if (values.help || !sub) return io.out(HELP.tenant!)
   if (sub === 'list') {
     return withServices(config, async (s) => {
       const list = await s.tenants.list()
-      io.out(table(list as unknown as Record<string, unknown>[], ['id', 'name', 'province', 'region', 'population', 'timezone']))
+      io.out(
+        table(list as unknown as Record<string, unknown>[], [
+          'id',
+          'name',
+          'province',
+          'region',
+          'population',
+          'timezone',
+        ]),
+      )
     })
   }
   if (sub !== 'add') throw new UsageError(`unknown subcommand "tenant ${sub}"\n\n${HELP.tenant}`)
@@ -81,7 +90,15 @@ export async function tenantCmd(args: string[], config: Config, io: Io): Promise
   const population = values.population === undefined ? undefined : Number(values.population)
   await withServices(config, async (s) => {
     const t = await s.tenants.create(
-      { id, name: values.name, province: values.province, region: values.region, population, timezone: values.timezone, boundary },
+      {
+        id,
+        name: values.name,
+        province: values.province,
+        region: values.region,
+        population,
+        timezone: values.timezone,
+        boundary,
+      },
       actor(),
     )
     io.out(`created tenant ${t.id} (${t.name})`)
@@ -89,8 +106,7 @@ export async function tenantCmd(args: string[], config: Config, io: Io): Promise
 }
 
 export async function userCmd(args: string[], config: Config, io: Io): Promise<void> {
-  const [sub, ...rest] = args
-  const { values, positionals } = parse(rest, {
+  const { values, positionals: all } = parse(args, {
     password: { type: 'string' },
     'password-stdin': { type: 'boolean' },
     name: { type: 'string' },
@@ -98,20 +114,27 @@ export async function userCmd(args: string[], config: Config, io: Io): Promise<v
     tenant: { type: 'string' },
     role: { type: 'string' },
   })
+  const [sub, ...positionals] = all
   if (values.help || !sub) return io.out(HELP.user!)
   const username = positionals[0]
   if (!username) throw new UsageError(`a user name is needed\n\n${HELP.user}`)
   if (sub === 'add') {
-    if ((values.tenant === undefined) !== (values.role === undefined)) throw new UsageError('--tenant and --role go together')
+    if ((values.tenant === undefined) !== (values.role === undefined))
+      throw new UsageError('--tenant and --role go together')
     const role = values.role === undefined ? undefined : checkRole(values.role)
     const pw = await password(values)
     await withServices(config, async (s) => {
       if (values.tenant && !(await s.tenants.exists(values.tenant))) {
         throw new AppError('NonexistentTenant', `Tenant ${values.tenant} does not exist`)
       }
-      const u = await s.users.create({ username, password: pw, displayName: values.name, superadmin: !!values.superadmin }, actor())
+      const u = await s.users.create(
+        { username, password: pw, displayName: values.name, superadmin: !!values.superadmin },
+        actor(),
+      )
       if (values.tenant && role) await s.users.setRole(values.tenant, u.id, role, actor())
-      io.out(`created user ${u.username}${u.superadmin ? ' (superadmin)' : ''}${role ? `, ${role} of ${values.tenant}` : ''}`)
+      io.out(
+        `created user ${u.username}${u.superadmin ? ' (superadmin)' : ''}${role ? `, ${role} of ${values.tenant}` : ''}`,
+      )
     })
     return
   }
@@ -127,13 +150,13 @@ export async function userCmd(args: string[], config: Config, io: Io): Promise<v
 }
 
 export async function apikeyCmd(args: string[], config: Config, io: Io): Promise<void> {
-  const [sub, ...rest] = args
-  const { values, positionals } = parse(rest, {
+  const { values, positionals: all } = parse(args, {
     tenant: { type: 'string' },
     name: { type: 'string' },
     role: { type: 'string' },
     days: { type: 'string' },
   })
+  const [sub, ...positionals] = all
   if (values.help || !sub) return io.out(HELP.apikey!)
   const tenant = values.tenant
   if (!tenant) throw new UsageError(`--tenant is required\n\n${HELP.apikey}`)
@@ -145,7 +168,17 @@ export async function apikeyCmd(args: string[], config: Config, io: Io): Promise
       io.out(`API key ${k.id} (${k.role} of ${tenant}, expires ${k.expiresAt}). It is shown only now:\n${k.key}`)
     } else if (sub === 'list') {
       const keys = await s.apiKeys.list(tenant)
-      io.out(table(keys as unknown as Record<string, unknown>[], ['id', 'name', 'role', 'status', 'createdAt', 'expiresAt', 'lastUsedAt']))
+      io.out(
+        table(keys as unknown as Record<string, unknown>[], [
+          'id',
+          'name',
+          'role',
+          'status',
+          'createdAt',
+          'expiresAt',
+          'lastUsedAt',
+        ]),
+      )
     } else if (sub === 'revoke') {
       const id = positionals[0]
       if (!id) throw new UsageError('apikey revoke needs the key id')
@@ -163,7 +196,11 @@ export async function migrateCmd(args: string[], config: Config, io: Io): Promis
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 1 })
   try {
     const r = await migrate(database, undefined, (m) => io.out(`applying ${m.version} ${m.name}`))
-    io.out(r.applied.length ? `applied ${r.applied.length} migration(s); schema version ${r.current}` : `schema is up to date (version ${r.current})`)
+    io.out(
+      r.applied.length
+        ? `applied ${r.applied.length} migration(s); schema version ${r.current}`
+        : `schema is up to date (version ${r.current})`,
+    )
   } finally {
     await database.close()
   }

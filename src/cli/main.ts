@@ -39,11 +39,18 @@ export async function run(argv: string[], io: Io = { out: (s) => process.stdout.
     switch (cmd) {
       case 'serve': {
         const { values } = parse(rest, { port: { type: 'string' }, 'no-demo': { type: 'boolean' } })
-        if (values.help) return io.out(SERVE_HELP), 0
+        if (values.help) {
+          io.out(SERVE_HELP)
+          return 0
+        }
         const port = values.port === undefined ? undefined : Number(values.port)
-        if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError('--port must be 0..65535')
+        if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
+          throw new UsageError('--port must be 0..65535')
         await startServer(
-          loadConfig(process.env, { ...(port !== undefined ? { port } : {}), ...(values['no-demo'] ? { demo: false } : {}) }),
+          loadConfig(process.env, {
+            ...(port !== undefined ? { port } : {}),
+            ...(values['no-demo'] ? { demo: false } : {}),
+          }),
           { handleSignals: true },
         )
         return -1 // keeps running

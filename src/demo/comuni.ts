@@ -16,9 +16,30 @@ export interface DemoComune {
 }
 
 export const DEMO_COMUNI: readonly DemoComune[] = [
-  { id: '046017', name: 'Lucca', province: 'Lucca', region: 'Toscana', population: 89_000, boundaryFile: 'limits_P_46_municipalities.geojson' },
-  { id: '015170', name: 'Pero', province: 'Milano', region: 'Lombardia', population: 11_000, boundaryFile: 'limits_P_15_municipalities.geojson' },
-  { id: '020030', name: 'Mantova', province: 'Mantova', region: 'Lombardia', population: 49_000, boundaryFile: 'limits_P_20_municipalities.geojson' },
+  {
+    id: '046017',
+    name: 'Lucca',
+    province: 'Lucca',
+    region: 'Toscana',
+    population: 89_000,
+    boundaryFile: 'limits_P_46_municipalities.geojson',
+  },
+  {
+    id: '015170',
+    name: 'Pero',
+    province: 'Milano',
+    region: 'Lombardia',
+    population: 11_000,
+    boundaryFile: 'limits_P_15_municipalities.geojson',
+  },
+  {
+    id: '020030',
+    name: 'Mantova',
+    province: 'Mantova',
+    region: 'Lombardia',
+    population: 49_000,
+    boundaryFile: 'limits_P_20_municipalities.geojson',
+  },
 ]
 
 /** The boundary geometry of a Comune from the shipped ISTAT files, or undefined. */

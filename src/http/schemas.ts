@@ -27,4 +27,3 @@ export const pageQuery = {
     offset: { type: 'integer', minimum: 0, default: 0 },
   },
 } as const
-

@@ -1,7 +1,7 @@
 /**
  * Test databases. With URBE_TEST_DATABASE_URL set (CI's second pass), every caller gets a fresh PostgreSQL database
- * (created from that server, migrated, dropped at close). Otherwise an embedded PGlite copied from a migrated template
- * made once per run by the global setup (so a test file opens in ~2 s rather than ~8 s).
+ * (created on that server, migrated, dropped at close). Otherwise an embedded PGlite copied from a migrated template
+ * made once per run by the global setup (a test file then opens its database in ~2 s rather than ~10 s).
  */
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
@@ -14,50 +14,56 @@ import { migrate } from '../../src/db/migrate.js'
 export const PG_URL = process.env.URBE_TEST_DATABASE_URL || undefined
 export const templateDir = () => path.join(os.tmpdir(), `urbe-test-template-${process.env.URBE_TEST_RUN_ID ?? 'local'}`)
 
+export interface TestLocation {
+  databaseUrl?: string
+  dataDir?: string
+  drop(): Promise<void>
+}
+
 export interface TestDatabase extends Database {
-  /** Connection string (PostgreSQL) or data folder (PGlite) of this database, for a second process. */
-  readonly location: { databaseUrl?: string; dataDir?: string }
+  /** Where this database lives (for a second process on PostgreSQL). */
+  readonly location: TestLocation
 }
 
-function withDb(url: string, dbName: string): string {
-  const u = new URL(url)
-  u.pathname = `/${dbName}`
-  return u.toString()
+async function adminQuery(text: string): Promise<void> {
+  const c = new pg.Client({ connectionString: PG_URL })
+  await c.connect()
+  try {
+    await c.query(text)
+  } finally {
+    await c.end()
+  }
 }
 
-export async function openTestDatabase(): Promise<TestDatabase> {
+/** A fresh, migrated database that nobody has open: a PostgreSQL database or a PGlite folder. */
+export async function createTestLocation(): Promise<TestLocation> {
   if (PG_URL) {
     const name = `urbe_t_${process.pid}_${randomBytes(4).toString('hex')}`
-    const admin = new pg.Client({ connectionString: PG_URL })
-    await admin.connect()
-    await admin.query(`CREATE DATABASE ${name}`)
-    await admin.end()
-    const databaseUrl = withDb(PG_URL, name)
-    const database = await openDatabase({ databaseUrl, poolSize: 10 })
-    await migrate(database)
-    return {
-      ...database,
-      location: { databaseUrl },
-      async close() {
-        await database.close()
-        const c = new pg.Client({ connectionString: PG_URL })
-        await c.connect()
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-        await c.end()
-      },
-    }
+    await adminQuery(`CREATE DATABASE ${name}`)
+    const u = new URL(PG_URL)
+    u.pathname = `/${name}`
+    const databaseUrl = u.toString()
+    const d = await openDatabase({ databaseUrl, poolSize: 1 })
+    await migrate(d)
+    await d.close()
+    return { databaseUrl, drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) }
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'urbe-test-db-'))
   const template = templateDir()
   if (fs.existsSync(path.join(template, 'PG_VERSION'))) fs.cpSync(template, dataDir, { recursive: true })
-  const database = await openDatabase({ dataDir })
+  return { dataDir, drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }) }
+}
+
+export async function openTestDatabase(): Promise<TestDatabase> {
+  const location = await createTestLocation()
+  const database = await openDatabase({ ...location, poolSize: 10 })
   await migrate(database)
   return {
     ...database,
-    location: { dataDir },
+    location,
     async close() {
       await database.close()
-      fs.rmSync(dataDir, { recursive: true, force: true })
+      await location.drop()
     },
   }
 }

@@ -12,7 +12,14 @@ const query = { ...pageQuery, properties: { ...pageQuery.properties, action: { t
 export function auditRoutes(app: FastifyInstance, services: Services): void {
   app.get<{ Params: { tenant: string }; Querystring: PageQ }>(
     '/api/tenants/:tenant/audit',
-    { schema: { tags: ['audit'], summary: 'Audit log of this Comune (its admins)', params: tenantParams, querystring: query } },
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'Audit log of this Comune (its admins)',
+        params: tenantParams,
+        querystring: query,
+      },
+    },
     async (request) => {
       requireRole(request, request.params.tenant, 'admin')
       return services.audit.list(await existingTenant(services, request), request.query)

@@ -48,7 +48,11 @@ export function createApiKeyService(db: Kysely<DB>, audit: AuditService) {
 
   function toInfo(r: any): ApiKeyInfo {
     const now = Date.now()
-    const status = r.revoked_at ? 'revoked' : r.expires_at && new Date(r.expires_at).getTime() < now ? 'expired' : 'active'
+    const status = r.revoked_at
+      ? 'revoked'
+      : r.expires_at && new Date(r.expires_at).getTime() < now
+        ? 'expired'
+        : 'active'
     return {
       id: r.id,
       tenant: r.tenant,
@@ -107,7 +111,12 @@ export function createApiKeyService(db: Kysely<DB>, audit: AuditService) {
     },
 
     async list(tenant: string): Promise<ApiKeyInfo[]> {
-      const rows = await db.selectFrom('api_keys').selectAll().where('tenant', '=', tenant).orderBy('created_at', 'desc').execute()
+      const rows = await db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('tenant', '=', tenant)
+        .orderBy('created_at', 'desc')
+        .execute()
       return rows.map(toInfo)
     },
 
@@ -151,13 +160,19 @@ export function createApiKeyService(db: Kysely<DB>, audit: AuditService) {
       }
       const given = Buffer.from(sha256(secret))
       const stored = Buffer.from(c.hash)
-      if (given.length !== stored.length || !timingSafeEqual(given, stored)) throw new AppError('Unauthenticated', 'Wrong API key')
+      if (given.length !== stored.length || !timingSafeEqual(given, stored))
+        throw new AppError('Unauthenticated', 'Wrong API key')
       if (c.revoked) throw new AppError('Unauthenticated', 'This API key has been revoked')
-      if (c.expiresAt !== null && c.expiresAt < Date.now()) throw new AppError('Unauthenticated', 'This API key has expired')
+      if (c.expiresAt !== null && c.expiresAt < Date.now())
+        throw new AppError('Unauthenticated', 'This API key has expired')
       const now = Date.now()
       if ((lastTouched.get(id) ?? 0) < now - 60_000) {
         lastTouched.set(id, now)
-        db.updateTable('api_keys').set({ last_used_at: new Date() }).where('id', '=', id).execute().catch(() => {})
+        db.updateTable('api_keys')
+          .set({ last_used_at: new Date() })
+          .where('id', '=', id)
+          .execute()
+          .catch(() => {})
       }
       return { kind: 'apikey', keyId: id, name: c.name, tenant: c.tenant, role: c.role }
     },

@@ -65,7 +65,8 @@ export function requireRole(request: FastifyRequest, tenant: string, min: Role):
   }
   const role = roleIn(p, tenant)
   if (!role) throw new AppError('Forbidden', `No role in tenant ${tenant}`)
-  if (!roleAtLeast(role, min)) throw new AppError('Forbidden', `This operation needs the ${min} role in tenant ${tenant}`)
+  if (!roleAtLeast(role, min))
+    throw new AppError('Forbidden', `This operation needs the ${min} role in tenant ${tenant}`)
 }
 
 export function requireSuperadmin(request: FastifyRequest): void {

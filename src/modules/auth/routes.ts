@@ -83,7 +83,12 @@ export function authRoutes(app: FastifyInstance, services: Services, config: Con
     },
     async (request, reply) => {
       const me = requireLogin(request)
-      await services.users.changeOwnPassword(me.userId, request.body.currentPassword, request.body.newPassword, request.actor())
+      await services.users.changeOwnPassword(
+        me.userId,
+        request.body.currentPassword,
+        request.body.newPassword,
+        request.actor(),
+      )
       reply.clearCookie(SESSION_COOKIE, { path: '/' })
       return reply.code(204).send()
     },
@@ -104,7 +109,10 @@ export function authRoutes(app: FastifyInstance, services: Services, config: Con
     },
   )
 
-  app.post<{ Params: { tenant: string }; Body: { username: string; password?: string; displayName?: string; role: string } }>(
+  app.post<{
+    Params: { tenant: string }
+    Body: { username: string; password?: string; displayName?: string; role: string }
+  }>(
     '/api/tenants/:tenant/users',
     {
       schema: {
@@ -144,7 +152,10 @@ export function authRoutes(app: FastifyInstance, services: Services, config: Con
       schema: {
         tags: ['users'],
         summary: "Remove a user's role in this Comune",
-        params: { type: 'object', properties: { tenant: { type: 'string' }, userId: { type: 'string', format: 'uuid' } } },
+        params: {
+          type: 'object',
+          properties: { tenant: { type: 'string' }, userId: { type: 'string', format: 'uuid' } },
+        },
       },
     },
     async (request, reply) => {
@@ -164,7 +175,10 @@ export function authRoutes(app: FastifyInstance, services: Services, config: Con
     },
   )
 
-  app.post<{ Params: { tenant: string }; Body: { name: string; role: string; expiresAt?: string; expiresInDays?: number } }>(
+  app.post<{
+    Params: { tenant: string }
+    Body: { name: string; role: string; expiresAt?: string; expiresInDays?: number }
+  }>(
     '/api/tenants/:tenant/apikeys',
     {
       schema: {

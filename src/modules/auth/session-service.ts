@@ -39,8 +39,16 @@ export function createSessionService(db: Kysely<DB>, config: Config, audit: Audi
   }
 
   return {
-    async login(input: { username: unknown; password: unknown }, meta: { ip: string; userAgent?: string | undefined; requestId?: string }) {
-      if (typeof input.username !== 'string' || typeof input.password !== 'string' || input.username.length > 64 || input.password.length > 256) {
+    async login(
+      input: { username: unknown; password: unknown },
+      meta: { ip: string; userAgent?: string | undefined; requestId?: string },
+    ) {
+      if (
+        typeof input.username !== 'string' ||
+        typeof input.password !== 'string' ||
+        input.username.length > 64 ||
+        input.password.length > 256
+      ) {
         throw new AppError('BadRequestData', 'username and password are required strings')
       }
       const username = input.username.toLowerCase()
@@ -48,9 +56,8 @@ export function createSessionService(db: Kysely<DB>, config: Config, audit: Audi
         throw new AppError('RateLimited', `Too many failed logins; try again in ${config.loginWindowMinutes} minutes`)
       }
       const user = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst()
-      const ok = user
-        ? await verifyPassword(input.password, user.password_hash)
-        : (await verifyPassword(input.password, await dummyHash()), false)
+      // Without such a user, still spend the time of a hash check, so timing does not tell which names exist.
+      const ok = await verifyPassword(input.password, user ? user.password_hash : await dummyHash())
       if (!user || !ok || user.disabled) {
         await db.insertInto('login_failures').values({ username, ip: meta.ip }).execute()
         throw new AppError('Unauthenticated', 'Wrong user name or password')
@@ -82,14 +89,25 @@ export function createSessionService(db: Kysely<DB>, config: Config, audit: Audi
       const row = await db
         .selectFrom('sessions')
         .innerJoin('users', 'users.id', 'sessions.user_id')
-        .select(['sessions.user_id', 'sessions.csrf_token', 'sessions.expires_at', 'users.username', 'users.superadmin', 'users.disabled'])
+        .select([
+          'sessions.user_id',
+          'sessions.csrf_token',
+          'sessions.expires_at',
+          'users.username',
+          'users.superadmin',
+          'users.disabled',
+        ])
         .where('sessions.token_hash', '=', sha256(token))
         .executeTakeFirst()
       if (!row || row.disabled) return new AppError('Unauthenticated', 'Unknown session: please log in again')
       if (new Date(row.expires_at).getTime() < Date.now()) {
         return new AppError('Unauthenticated', 'The session has expired: please log in again')
       }
-      const roles = await db.selectFrom('user_roles').select(['tenant', 'role']).where('user_id', '=', row.user_id).execute()
+      const roles = await db
+        .selectFrom('user_roles')
+        .select(['tenant', 'role'])
+        .where('user_id', '=', row.user_id)
+        .execute()
       return {
         kind: 'user',
         userId: row.user_id,

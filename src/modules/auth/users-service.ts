@@ -83,7 +83,8 @@ export function createUserService(db: Kysely<DB>, audit: AuditService) {
     /** Users holding a role in `tenant` (or all users with `tenant` undefined). */
     async list(tenant?: string): Promise<User[]> {
       let q = db.selectFrom('users').selectAll('users')
-      if (tenant) q = q.innerJoin('user_roles', 'user_roles.user_id', 'users.id').where('user_roles.tenant', '=', tenant)
+      if (tenant)
+        q = q.innerJoin('user_roles', 'user_roles.user_id', 'users.id').where('user_roles.tenant', '=', tenant)
       const rows = await q.orderBy('username').execute()
       const roles = await rolesOf(rows.map((r) => r.id))
       return rows.map((r) => {
@@ -98,7 +99,8 @@ export function createUserService(db: Kysely<DB>, audit: AuditService) {
     ): Promise<User> {
       const username = checkUsername(input.username)
       const password = checkPasswordPolicy(input.password)
-      const displayName = input.displayName === undefined || input.displayName === null ? null : String(input.displayName).slice(0, 200)
+      const displayName =
+        input.displayName === undefined || input.displayName === null ? null : String(input.displayName).slice(0, 200)
       const hash = await hashPassword(password)
       const id = randomUUID()
       await db.transaction().execute(async (trx) => {

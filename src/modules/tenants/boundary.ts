@@ -10,7 +10,12 @@ function bad(msg: string): never {
 function checkRing(ring: unknown, count: { n: number }): void {
   if (!Array.isArray(ring) || ring.length < 4) bad('each ring needs at least 4 positions')
   for (const pos of ring) {
-    if (!Array.isArray(pos) || pos.length < 2 || pos.length > 3 || !pos.every((c) => typeof c === 'number' && Number.isFinite(c))) {
+    if (
+      !Array.isArray(pos) ||
+      pos.length < 2 ||
+      pos.length > 3 ||
+      !pos.every((c) => typeof c === 'number' && Number.isFinite(c))
+    ) {
       bad('a position must be [longitude, latitude]')
     }
     const [lon, lat] = pos as number[]

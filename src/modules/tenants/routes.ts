@@ -27,10 +27,8 @@ export async function existingTenant(services: Services, request: FastifyRequest
 }
 
 export function tenantRoutes(app: FastifyInstance, services: Services): void {
-  app.get(
-    '/api/tenants',
-    { schema: { tags: ['tenants'], summary: 'List the Comuni (public)' } },
-    async () => services.tenants.list(),
+  app.get('/api/tenants', { schema: { tags: ['tenants'], summary: 'List the Comuni (public)' } }, async () =>
+    services.tenants.list(),
   )
 
   app.get<{ Params: { tenant: string } }>(
@@ -45,7 +43,13 @@ export function tenantRoutes(app: FastifyInstance, services: Services): void {
 
   app.post<{ Body: TenantInput }>(
     '/api/tenants',
-    { schema: { tags: ['tenants'], summary: 'Create a Comune (platform admin)', body: { ...tenantBody, required: ['id', 'name'] } } },
+    {
+      schema: {
+        tags: ['tenants'],
+        summary: 'Create a Comune (platform admin)',
+        body: { ...tenantBody, required: ['id', 'name'] },
+      },
+    },
     async (request, reply) => {
       requireSuperadmin(request)
       const t = await services.tenants.create(request.body, request.actor())

@@ -125,6 +125,14 @@ export function createTenantService(db: Kysely<DB>, audit: AuditService) {
     return input.boundary === undefined || input.boundary === null ? input.boundary : validateBoundary(input.boundary)
   }
 
+  /** Refuses (rolling back) a boundary that PostGIS finds invalid, e.g. self-intersecting. */
+  async function checkValidGeometry(trx: Kysely<DB>, id: string): Promise<void> {
+    const r = await sql<{ reason: string | null }>`SELECT CASE WHEN boundary IS NULL OR ST_IsValid(boundary) THEN NULL
+      ELSE ST_IsValidReason(boundary) END AS reason FROM tenants WHERE id = ${id}`.execute(trx)
+    const reason = r.rows[0]?.reason
+    if (reason) throw new AppError('BadRequestData', `Invalid boundary: ${reason}`)
+  }
+
   const geomSql = (boundary: unknown) =>
     boundary === null ? sql`NULL` : sql`ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(boundary)}), 4326))`
 
@@ -166,6 +174,7 @@ export function createTenantService(db: Kysely<DB>, audit: AuditService) {
             boundary: boundary === undefined ? null : geomSql(boundary),
           })
           .execute()
+        await checkValidGeometry(trx, id)
         await audit.record(actor, PLATFORM, 'tenant.create', id, { name: input.name }, trx)
         await audit.record(actor, id, 'tenant.create', id, { name: input.name }, trx)
       })
@@ -191,6 +200,7 @@ export function createTenantService(db: Kysely<DB>, audit: AuditService) {
           .where('id', '=', id)
           .executeTakeFirst()
         if (Number(r.numUpdatedRows) === 0) throw new AppError('NonexistentTenant', `Tenant ${id} does not exist`)
+        if (boundary !== undefined) await checkValidGeometry(trx, id)
         const fields = Object.keys(changes)
         await audit.record(actor, id, 'tenant.update', id, { fields }, trx)
       })

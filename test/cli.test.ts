@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { run } from '../src/cli/main.js'
+import { openDatabase } from '../src/db/database.js'
+import { createTestLocation, type TestLocation } from './support/test-db.js'
+
+describe('urbe CLI', () => {
+  let loc: TestLocation
+  let out: string[]
+  let err: string
+  const io = { out: (s: string) => out.push(s) }
+  const urbe = async (...args: string[]) => {
+    out = []
+    err = ''
+    return run(args, io)
+  }
+
+  beforeAll(async () => {
+    loc = await createTestLocation()
+    if (loc.databaseUrl) process.env.DATABASE_URL = loc.databaseUrl
+    else process.env.URBE_DATA_DIR = loc.dataDir
+    process.env.LOG_LEVEL = 'silent'
+    vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
+      err += String(s)
+      return true
+    })
+  })
+  afterAll(async () => {
+    vi.restoreAllMocks()
+    await loc?.drop()
+  })
+
+  it('prints help for every command and exits 0', async () => {
+    for (const cmd of ['migrate', 'tenant', 'user', 'apikey', 'serve']) {
+      expect(await urbe(cmd, '--help')).toBe(0)
+      expect(out.join('\n')).toMatch(new RegExp(`urbe ${cmd}`))
+    }
+    expect(await urbe('--help')).toBe(0)
+    expect(out.join('\n')).toMatch(/Commands:/)
+  })
+
+  it('exits 2 with a clear message on usage errors', async () => {
+    expect(await urbe('frobnicate')).toBe(2)
+    expect(err).toMatch(/unknown command "frobnicate"/)
+    expect(await urbe('tenant', 'add', '046017')).toBe(2)
+    expect(err).toMatch(/--name/)
+    expect(await urbe('tenant', 'add', '046017', '--nmae', 'x')).toBe(2)
+    expect(err).toMatch(/nmae/)
+    expect(await urbe('apikey', 'list')).toBe(2)
+    expect(err).toMatch(/--tenant/)
+  })
+
+  it('migrates, adds and lists tenants', async () => {
+    expect(await urbe('migrate')).toBe(0)
+    expect(out.join()).toMatch(/up to date/)
+    expect(
+      await urbe('tenant', 'add', '046017', '--name', 'Lucca', '--province', 'Lucca', '--population', '89000'),
+    ).toBe(0)
+    expect(await urbe('tenant', 'add', '046017', '--name', 'Lucca')).toBe(1)
+    expect(err).toMatch(/already exists/)
+    expect(await urbe('tenant', 'list')).toBe(0)
+    expect(out.join('\n')).toMatch(/046017\s+Lucca\s+Lucca/)
+  })
+
+  it('adds users with roles, changes passwords, and refuses bad input', async () => {
+    process.env.URBE_PASSWORD = 'a long enough password'
+    expect(await urbe('user', 'add', 'mario', '--tenant', '046017', '--role', 'operator')).toBe(0)
+    expect(out.join()).toMatch(/operator of 046017/)
+    expect(await urbe('user', 'add', 'luigi', '--tenant', '999999', '--role', 'operator')).toBe(1)
+    expect(err).toMatch(/does not exist/)
+    expect(await urbe('user', 'add', 'Bad Name')).toBe(1)
+    expect(await urbe('user', 'add', 'anna', '--tenant', '046017', '--role', 'boss')).toBe(1)
+    expect(await urbe('user', 'passwd', 'mario', '--password', 'another long password')).toBe(0)
+    expect(await urbe('user', 'passwd', 'nobody', '--password', 'another long password')).toBe(1)
+    expect(await urbe('user', 'passwd', 'mario', '--password', 'short')).toBe(1)
+    delete process.env.URBE_PASSWORD
+  })
+
+  it('creates, lists and revokes API keys', async () => {
+    expect(
+      await urbe('apikey', 'create', '--tenant', '046017', '--name', 'gateway', '--role', 'operator', '--days', '30'),
+    ).toBe(0)
+    const key = out.join('\n').match(/urbe_[0-9a-f]{12}_\S+/)![0]
+    const id = key.split('_')[1]!
+    expect(await urbe('apikey', 'list', '--tenant', '046017')).toBe(0)
+    expect(out.join('\n')).toMatch(new RegExp(`${id}\\s+gateway\\s+operator\\s+active`))
+    expect(out.join('\n')).not.toContain(key)
+    expect(await urbe('apikey', 'revoke', '--tenant', '046017', id)).toBe(0)
+    expect(await urbe('apikey', 'revoke', '--tenant', '046017', id)).toBe(1)
+    expect(await urbe('apikey', 'list', '--tenant', '046017')).toBe(0)
+    expect(out.join('\n')).toMatch(new RegExp(`${id}\\s+gateway\\s+operator\\s+revoked`))
+    expect(await urbe('apikey', 'create', '--tenant', '046017', '--name', 'x', '--role', 'root')).toBe(1)
+  })
+
+  it('wrote everything to the database', async () => {
+    const d = await openDatabase(loc)
+    try {
+      const users = await d.db.selectFrom('users').select('username').execute()
+      expect(users.map((u) => u.username)).toEqual(['mario'])
+      const audit = await d.db.selectFrom('audit_log').select(['action', 'actor']).execute()
+      expect(audit.some((a) => a.action === 'apikey.revoke' && a.actor.startsWith('cli:'))).toBe(true)
+    } finally {
+      await d.close()
+    }
+  })
+})
