@@ -82,7 +82,36 @@ export interface SchemaMigrationsTable {
   applied_at: Timestamp
 }
 
+export interface NgsiEntitiesTable {
+  tenant: string
+  id: string
+  types: string[]
+  scopes: Opt<string[] | null>
+  attrs: ColumnType<Record<string, unknown>, string, string>
+  created_at: Timestamp
+  modified_at: Timestamp
+}
+
+export interface NgsiEntityGeoTable {
+  tenant: string
+  entity_id: string
+  attr: string
+  dataset_id: Opt<string>
+  geom: unknown
+}
+
+export interface NgsiContextsTable {
+  url: string
+  kind: 'Cached' | 'Hosted'
+  body: ColumnType<unknown, string, string>
+  bytes: number
+  fetched_at: Timestamp
+}
+
 export interface DB {
+  ngsi_entities: NgsiEntitiesTable
+  ngsi_entity_geo: NgsiEntityGeoTable
+  ngsi_contexts: NgsiContextsTable
   tenants: TenantsTable
   users: UsersTable
   user_roles: UserRolesTable

@@ -1,0 +1,215 @@
+/**
+ * SQL of the NGSI-LD current state. Every operation is one statement (or one per table) whatever the number of
+ * entities: batches travel as arrays and are unnested by PostgreSQL.
+ */
+import { type Kysely, type RawBuilder, sql } from 'kysely'
+import type { DB } from '../../db/schema.js'
+import type { AttrInstance, AttrMap, StoredEntity } from './model.js'
+
+type Db = Kysely<DB>
+
+interface EntityRow {
+  id: string
+  types: string[]
+  scopes: string[] | null
+  attrs: AttrMap | string
+  created_at: Date | string
+  modified_at: Date | string
+}
+
+const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString())
+
+export function rowToEntity(r: EntityRow): StoredEntity {
+  return {
+    id: r.id,
+    types: r.types,
+    ...(r.scopes && r.scopes.length ? { scopes: r.scopes } : {}),
+    attrs: typeof r.attrs === 'string' ? (JSON.parse(r.attrs) as AttrMap) : r.attrs,
+    createdAt: iso(r.created_at),
+    modifiedAt: iso(r.modified_at),
+  }
+}
+
+const COLUMNS = sql`e.id, e.types, e.scopes, e.attrs, e.created_at, e.modified_at`
+
+export async function getEntity(db: Db, tenant: string, id: string): Promise<StoredEntity | undefined> {
+  const r =
+    await sql<EntityRow>`SELECT ${COLUMNS} FROM ngsi_entities e WHERE e.tenant = ${tenant} AND e.id = ${id}`.execute(db)
+  return r.rows[0] ? rowToEntity(r.rows[0]) : undefined
+}
+
+/** The current state of these entities, locked for the rest of the transaction. */
+export async function lockEntities(
+  trx: Db,
+  tenant: string,
+  ids: readonly string[],
+): Promise<Map<string, StoredEntity>> {
+  const map = new Map<string, StoredEntity>()
+  if (ids.length === 0) return map
+  const r = await sql<EntityRow>`SELECT ${COLUMNS} FROM ngsi_entities e
+    WHERE e.tenant = ${tenant} AND e.id = ANY(${[...ids]}::text[]) ORDER BY e.id FOR UPDATE`.execute(trx)
+  for (const row of r.rows) map.set(row.id, rowToEntity(row))
+  return map
+}
+
+function arrays(entities: readonly StoredEntity[]) {
+  return {
+    ids: entities.map((e) => e.id),
+    types: entities.map((e) => JSON.stringify(e.types)),
+    scopes: entities.map((e) => (e.scopes?.length ? JSON.stringify(e.scopes) : null)),
+    attrs: entities.map((e) => JSON.stringify(e.attrs)),
+    created: entities.map((e) => e.createdAt),
+    modified: entities.map((e) => e.modifiedAt),
+  }
+}
+
+const unnested = (a: ReturnType<typeof arrays>) => sql`SELECT
+    u.id,
+    ARRAY(SELECT jsonb_array_elements_text(u.types::jsonb)),
+    CASE WHEN u.scopes IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(u.scopes::jsonb)) END,
+    u.attrs::jsonb, u.created::timestamptz, u.modified::timestamptz
+  FROM unnest(${a.ids}::text[], ${a.types}::text[], ${a.scopes}::text[], ${a.attrs}::text[], ${a.created}::text[],
+    ${a.modified}::text[]) AS u(id, types, scopes, attrs, created, modified)`
+
+/** Inserts new entities; returns the ids that already existed (and were left alone). */
+export async function insertEntities(trx: Db, tenant: string, entities: readonly StoredEntity[]): Promise<Set<string>> {
+  if (entities.length === 0) return new Set()
+  const a = arrays(entities)
+  const r = await sql<{
+    id: string
+  }>`INSERT INTO ngsi_entities (tenant, id, types, scopes, attrs, created_at, modified_at)
+    SELECT ${tenant}, x.* FROM (${unnested(a)}) AS x
+    ON CONFLICT (tenant, id) DO NOTHING RETURNING id`.execute(trx)
+  const inserted = new Set(r.rows.map((x) => x.id))
+  return new Set(a.ids.filter((id) => !inserted.has(id)))
+}
+
+/** Writes the full new state of entities (insert or overwrite; createdAt of existing rows is kept). */
+export async function writeEntities(trx: Db, tenant: string, entities: readonly StoredEntity[]): Promise<void> {
+  if (entities.length === 0) return
+  await sql`INSERT INTO ngsi_entities (tenant, id, types, scopes, attrs, created_at, modified_at)
+    SELECT ${tenant}, x.* FROM (${unnested(arrays(entities))}) AS x
+    ON CONFLICT (tenant, id) DO UPDATE SET types = EXCLUDED.types, scopes = EXCLUDED.scopes, attrs = EXCLUDED.attrs,
+      modified_at = EXCLUDED.modified_at`.execute(trx)
+}
+
+export async function deleteEntities(trx: Db, tenant: string, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set()
+  const r = await sql<{ id: string }>`DELETE FROM ngsi_entities
+    WHERE tenant = ${tenant} AND id = ANY(${[...ids]}::text[]) RETURNING id`.execute(trx)
+  return new Set(r.rows.map((x) => x.id))
+}
+
+/** Re-projects the GeoProperties of these entities into ngsi_entity_geo. */
+export async function syncGeo(trx: Db, tenant: string, entities: readonly StoredEntity[]): Promise<void> {
+  if (entities.length === 0) return
+  const ids: string[] = []
+  const attrs: string[] = []
+  const datasets: string[] = []
+  const geoms: string[] = []
+  for (const e of entities) {
+    for (const [attr, instances] of Object.entries(e.attrs)) {
+      for (const inst of instances as AttrInstance[]) {
+        if (inst.type !== 'GeoProperty' || !inst.value) continue
+        ids.push(e.id)
+        attrs.push(attr)
+        datasets.push(inst.datasetId ?? '')
+        geoms.push(JSON.stringify(inst.value))
+      }
+    }
+  }
+  await sql`DELETE FROM ngsi_entity_geo WHERE tenant = ${tenant} AND entity_id = ANY(${entities.map((e) => e.id)}::text[])`.execute(
+    trx,
+  )
+  if (ids.length === 0) return
+  await sql`INSERT INTO ngsi_entity_geo (tenant, entity_id, attr, dataset_id, geom)
+    SELECT ${tenant}, u.id, u.attr, u.ds, ST_SetSRID(ST_GeomFromGeoJSON(u.g), 4326)
+    FROM unnest(${ids}::text[], ${attrs}::text[], ${datasets}::text[], ${geoms}::text[]) AS u(id, attr, ds, g)`.execute(
+    trx,
+  )
+}
+
+export interface QueryFilter {
+  /** Boolean SQL fragments over `ngsi_entities e`, AND-ed. */
+  where: RawBuilder<boolean>[]
+  /** Order: by id (stable pages) or by an expression (e.g. distance). */
+  orderBy?: RawBuilder<unknown>
+}
+
+const whereOf = (tenant: string, f: QueryFilter) => sql.join([sql`e.tenant = ${tenant}`, ...f.where], sql` AND `)
+
+export async function queryEntities(
+  db: Db,
+  tenant: string,
+  f: QueryFilter,
+  page: { limit: number; offset: number },
+): Promise<StoredEntity[]> {
+  if (page.limit === 0) return []
+  const order = f.orderBy ? sql`${f.orderBy}, e.id` : sql`e.id`
+  const r = await sql<EntityRow>`SELECT ${COLUMNS} FROM ngsi_entities e WHERE ${whereOf(tenant, f)}
+    ORDER BY ${order} LIMIT ${page.limit} OFFSET ${page.offset}`.execute(db)
+  return r.rows.map(rowToEntity)
+}
+
+export async function countEntities(db: Db, tenant: string, f: QueryFilter): Promise<number> {
+  const r = await sql<{
+    n: number
+  }>`SELECT count(*)::int AS n FROM ngsi_entities e WHERE ${whereOf(tenant, f)}`.execute(db)
+  return Number(r.rows[0]?.n ?? 0)
+}
+
+// ---- discovery (clause 5.7.5 - 5.7.10)
+
+export async function typeNames(db: Db, tenant: string): Promise<string[]> {
+  const r = await sql<{
+    t: string
+  }>`SELECT DISTINCT unnest(types) AS t FROM ngsi_entities WHERE tenant = ${tenant} ORDER BY 1`.execute(db)
+  return r.rows.map((x) => x.t)
+}
+
+export interface TypeStats {
+  type: string
+  entityCount: number
+  attrs: { attr: string; attrTypes: string[] }[]
+}
+
+/** Per type: entity count and the attributes its entities have, with their NGSI-LD attribute types. */
+export async function typeStats(db: Db, tenant: string, type?: string): Promise<TypeStats[]> {
+  const typeFilter = type ? sql`AND ${type} = ANY(e.types)` : sql``
+  const counts = await sql<{ t: string; n: number }>`SELECT t, count(*)::int AS n
+    FROM ngsi_entities e, unnest(e.types) t WHERE e.tenant = ${tenant} ${typeFilter} GROUP BY t ORDER BY t`.execute(db)
+  const attrs = await sql<{
+    t: string
+    k: string
+    kinds: string[]
+  }>`SELECT t, k, array_agg(DISTINCT i->>'type') AS kinds
+    FROM ngsi_entities e, unnest(e.types) t, jsonb_each(e.attrs) a(k, v), jsonb_array_elements(a.v) i
+    WHERE e.tenant = ${tenant} ${typeFilter} GROUP BY t, k ORDER BY t, k`.execute(db)
+  const out = new Map<string, TypeStats>()
+  for (const c of counts.rows) out.set(c.t, { type: c.t, entityCount: Number(c.n), attrs: [] })
+  for (const a of attrs.rows) out.get(a.t)?.attrs.push({ attr: a.k, attrTypes: a.kinds.filter(Boolean).sort() })
+  return [...out.values()].filter((s) => !type || s.type === type)
+}
+
+export interface AttrStats {
+  attr: string
+  count: number
+  attrTypes: string[]
+  typeNames: string[]
+}
+
+export async function attributeStats(db: Db, tenant: string, attr?: string): Promise<AttrStats[]> {
+  const filter = attr ? sql`AND a.k = ${attr}` : sql``
+  const r = await sql<{ k: string; n: number; kinds: string[]; ts: string[] }>`SELECT a.k, count(*)::int AS n,
+      array_agg(DISTINCT i->>'type') AS kinds,
+      (SELECT array_agg(DISTINCT t) FROM ngsi_entities e2, unnest(e2.types) t
+        WHERE e2.tenant = ${tenant} AND e2.attrs ? a.k) AS ts
+    FROM ngsi_entities e, jsonb_each(e.attrs) a(k, v), jsonb_array_elements(a.v) i
+    WHERE e.tenant = ${tenant} ${filter} GROUP BY a.k ORDER BY a.k`.execute(db)
+  return r.rows.map((x) => ({
+    attr: x.k,
+    count: Number(x.n),
+    attrTypes: (x.kinds ?? []).filter(Boolean).sort(),
+    typeNames: (x.ts ?? []).sort(),
+  }))
+}

@@ -1,0 +1,185 @@
+/**
+ * NGSI-LD entity operations (clause 5.6, 5.7): parse, apply the update semantics (format/), and write the new state
+ * in one transaction. Every write goes through `commit()`, where change listeners (history, subscriptions) hook in.
+ */
+import type { Kysely } from 'kysely'
+import type { DB } from '../../db/schema.js'
+import { AppError } from '../../errors.js'
+import type { ActiveContext } from './context/index.js'
+import {
+  type AttrChange,
+  appendAttrs,
+  deleteAttr,
+  type EntityFragment,
+  type MergeResult,
+  mergeEntity,
+  parseAttributeFragment,
+  parseAttributeInstance,
+  parseEntity,
+  parseFragment,
+  partialAttrUpdate,
+  replaceAttr,
+  replaceEntity,
+  updateAttrs,
+} from './format/index.js'
+import type { StoredEntity } from './model.js'
+import * as repo from './repo.js'
+import { createdChanges } from './batch.js'
+
+export interface EntityChange {
+  entityId: string
+  kind: 'created' | 'updated' | 'deleted'
+  previous?: StoredEntity
+  current?: StoredEntity
+  changes: AttrChange[]
+}
+
+/** Called inside the write transaction with every change (history and subscriptions register here). */
+export type ChangeListener = (trx: Kysely<DB>, tenant: string, changes: EntityChange[]) => Promise<void>
+
+const touchesGeo = (changes: AttrChange[]) =>
+  changes.some((c) => c.current?.type === 'GeoProperty' || c.previous?.type === 'GeoProperty')
+
+export function createEntityService(db: Kysely<DB>, listeners: ChangeListener[] = []) {
+  const now = () => new Date().toISOString()
+
+  async function commit(
+    trx: Kysely<DB>,
+    tenant: string,
+    written: StoredEntity[],
+    geo: StoredEntity[],
+    events: EntityChange[],
+  ) {
+    await repo.writeEntities(trx, tenant, written)
+    await repo.syncGeo(trx, tenant, geo)
+    for (const l of listeners) await l(trx, tenant, events)
+  }
+
+  /** Locks one entity, applies `fn`, writes what changed. 404 when the entity does not exist. */
+  async function mutate(tenant: string, id: string, fn: (current: StoredEntity) => MergeResult): Promise<MergeResult> {
+    return db.transaction().execute(async (trx) => {
+      const current = (await repo.lockEntities(trx, tenant, [id])).get(id)
+      if (!current) throw new AppError('ResourceNotFound', `Entity ${id} does not exist`)
+      const result = fn(current)
+      if (result.modified) {
+        const geo = touchesGeo(result.changes) ? [result.entity] : []
+        await commit(trx, tenant, [result.entity], geo, [
+          { entityId: id, kind: 'updated', previous: current, current: result.entity, changes: result.changes },
+        ])
+      }
+      return result
+    })
+  }
+
+  return {
+    async get(tenant: string, id: string): Promise<StoredEntity> {
+      const e = await repo.getEntity(db, tenant, id)
+      if (!e) throw new AppError('ResourceNotFound', `Entity ${id} does not exist`)
+      return e
+    },
+
+    async create(tenant: string, ctx: ActiveContext, body: unknown): Promise<StoredEntity> {
+      const entity = parseEntity(body, ctx, { now: now() })
+      await db.transaction().execute(async (trx) => {
+        const existed = await repo.insertEntities(trx, tenant, [entity])
+        if (existed.size) throw new AppError('AlreadyExists', `Entity ${entity.id} already exists`)
+        await repo.syncGeo(trx, tenant, [entity])
+        const changes = createdChanges(entity)
+        for (const l of listeners)
+          await l(trx, tenant, [{ entityId: entity.id, kind: 'created', current: entity, changes }])
+      })
+      return entity
+    },
+
+    async replace(tenant: string, ctx: ActiveContext, id: string, body: unknown) {
+      const t = now()
+      const fragment = parseFragment(body, ctx, { now: t, entityId: id })
+      return mutate(tenant, id, (cur) => replaceEntity(cur, fragment, { now: t }))
+    },
+
+    async merge(
+      tenant: string,
+      ctx: ActiveContext,
+      id: string,
+      body: unknown,
+      opts: { observedAt?: string; lang?: string } = {},
+    ) {
+      const t = now()
+      return mutate(tenant, id, (cur) => {
+        const fragment = parseFragment(body, ctx, {
+          now: t,
+          entityId: id,
+          mode: 'merge',
+          existing: cur,
+          ...(opts.lang ? { lang: opts.lang } : {}),
+        })
+        return mergeEntity(cur, fragment, { now: t, ...(opts.observedAt ? { observedAt: opts.observedAt } : {}) })
+      })
+    },
+
+    async appendAttrs(tenant: string, ctx: ActiveContext, id: string, body: unknown, noOverwrite: boolean) {
+      const t = now()
+      const fragment: EntityFragment = parseFragment(body, ctx, { now: t, entityId: id })
+      return mutate(tenant, id, (cur) => appendAttrs(cur, fragment, { noOverwrite, now: t }))
+    },
+
+    async updateAttrs(tenant: string, ctx: ActiveContext, id: string, body: unknown) {
+      const t = now()
+      const fragment = parseFragment(body, ctx, { now: t, entityId: id, mode: 'update' })
+      return mutate(tenant, id, (cur) => updateAttrs(cur, fragment, { now: t }))
+    },
+
+    async patchAttr(
+      tenant: string,
+      ctx: ActiveContext,
+      id: string,
+      attrName: string,
+      body: unknown,
+      datasetId?: string,
+    ) {
+      const t = now()
+      const attrIri = ctx.expand(attrName)
+      return mutate(tenant, id, (cur) => {
+        const existing = cur.attrs[attrIri]?.find((i) => (i.datasetId ?? undefined) === (datasetId ?? undefined))
+        const fragment = parseAttributeFragment(body, ctx, {
+          now: t,
+          attrIri,
+          attrName,
+          ...(existing ? { existing } : {}),
+        })
+        return partialAttrUpdate(cur, attrIri, fragment, { now: t, ...(datasetId ? { datasetId } : {}) })
+      })
+    },
+
+    async replaceAttr(tenant: string, ctx: ActiveContext, id: string, attrName: string, body: unknown) {
+      const t = now()
+      const attrIri = ctx.expand(attrName)
+      const instance = parseAttributeInstance(body, ctx, { now: t, attrIri, attrName })
+      return mutate(tenant, id, (cur) => replaceAttr(cur, attrIri, instance, { now: t }))
+    },
+
+    async deleteAttr(
+      tenant: string,
+      ctx: ActiveContext,
+      id: string,
+      attrName: string,
+      opts: { datasetId?: string; deleteAll?: boolean },
+    ) {
+      const t = now()
+      const attrIri = ctx.expand(attrName)
+      return mutate(tenant, id, (cur) => deleteAttr(cur, attrIri, { ...opts, now: t }))
+    },
+
+    async delete(tenant: string, id: string): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const current = (await repo.lockEntities(trx, tenant, [id])).get(id)
+        if (!current) throw new AppError('ResourceNotFound', `Entity ${id} does not exist`)
+        await repo.deleteEntities(trx, tenant, [id])
+        for (const l of listeners)
+          await l(trx, tenant, [{ entityId: id, kind: 'deleted', previous: current, changes: [] }])
+      })
+    },
+  }
+}
+
+export type EntityService = ReturnType<typeof createEntityService>
