@@ -17,6 +17,7 @@ import { problemSchema } from './http/schemas.js'
 import { auditRoutes } from './modules/audit/routes.js'
 import { registerAuthHook } from './modules/auth/hook.js'
 import { authRoutes } from './modules/auth/routes.js'
+import { createNgsiLd, type NgsiLd } from './modules/ngsi-ld/plugin.js'
 import { opsRoutes } from './modules/ops/routes.js'
 import { tenantRoutes } from './modules/tenants/routes.js'
 import { webRoutes } from './modules/web/routes.js'
@@ -41,6 +42,7 @@ export interface App {
   routes: RouteInfo[]
   services: Services
   metrics: Metrics
+  ngsi: NgsiLd
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/
@@ -105,8 +107,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   authRoutes(app, services, config)
   tenantRoutes(app, services)
   auditRoutes(app, services)
+  const ngsi = createNgsiLd({ db: database.db, config, services })
+  ngsi.routes(app)
   webRoutes(app)
 
   await app.ready()
-  return { app, routes, services, metrics }
+  return { app, routes, services, metrics, ngsi }
 }
