@@ -3,7 +3,7 @@
  * The same SQL and the same migrations run on both.
  */
 import fs from 'node:fs'
-import { Kysely, PostgresDialect, sql } from 'kysely'
+import { Kysely, type LogEvent, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { lockDataDir } from './data-dir-lock.js'
 import { Mutex, PgliteDialect } from './pglite-dialect.js'
@@ -23,7 +23,24 @@ export interface Database {
   /** Runs a script of several statements (migrations). */
   execScript(text: string): Promise<void>
   stats(): PoolStats
+  /** Observes every executed statement (tests, diagnostics); returns the unsubscribe function. */
+  onQuery(fn: (sql: string) => void): () => void
   close(): Promise<void>
+}
+
+function queryObservers() {
+  const fns = new Set<(sql: string) => void>()
+  return {
+    log: (e: LogEvent) => {
+      for (const fn of fns) fn(e.query.sql)
+    },
+    onQuery(fn: (sql: string) => void) {
+      fns.add(fn)
+      return () => {
+        fns.delete(fn)
+      }
+    },
+  }
 }
 
 export interface OpenOptions {
@@ -31,6 +48,8 @@ export interface OpenOptions {
   /** Folder for the embedded database; `undefined` with no URL = in memory. */
   dataDir?: string | undefined
   poolSize?: number
+  /** PostgreSQL: the longest a statement may run (a guard against runaway queries). */
+  statementTimeoutMs?: number
 }
 
 // int8 (counts, bigserial) as numbers, numeric as numbers: same on both engines.
@@ -40,15 +59,24 @@ pg.types.setTypeParser(INT8, (v) => Number(v))
 pg.types.setTypeParser(NUMERIC, (v) => Number(v))
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize ?? 10) : openPglite(opts.dataDir)
+  return opts.databaseUrl
+    ? openPostgres(opts.databaseUrl, opts.poolSize ?? 10, opts.statementTimeoutMs ?? 30_000)
+    : openPglite(opts.dataDir)
 }
 
-async function openPostgres(url: string, max: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000, application_name: 'urbe' })
+async function openPostgres(url: string, max: number, statementTimeout: number): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    idleTimeoutMillis: 30_000,
+    application_name: 'urbe',
+    statement_timeout: statementTimeout,
+  })
   pool.on('error', () => {
     /* idle client errors are reported by the next query */
   })
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  const obs = queryObservers()
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: obs.log })
   await sql`SELECT 1`.execute(db)
   return {
     kind: 'postgres',
@@ -57,6 +85,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
       await pool.query(text)
     },
     stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    onQuery: obs.onQuery,
     close: () => db.destroy(),
   }
 }
@@ -78,7 +107,8 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     throw e
   }
   const mutex = new Mutex()
-  const db = new Kysely<DB>({ dialect: new PgliteDialect(pgl, mutex) })
+  const obs = queryObservers()
+  const db = new Kysely<DB>({ dialect: new PgliteDialect(pgl, mutex), log: obs.log })
   let closed = false
   return {
     kind: 'pglite',
@@ -92,6 +122,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       }
     },
     stats: () => ({ total: 1, idle: mutex.pending === 0 ? 1 : 0, waiting: mutex.pending }),
+    onQuery: obs.onQuery,
     async close() {
       if (closed) return
       closed = true

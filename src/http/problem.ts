@@ -31,8 +31,18 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_ASYNC_CONSTRAINT: 'InvalidRequest',
 }
 
+/** Database errors that are about the request, not the server (a safety net: inputs are validated before SQL). */
+function fromDatabase(e: { code?: unknown; message?: string; severity?: unknown }): AppError | undefined {
+  if (typeof e.code !== 'string' || typeof e.severity !== 'string') return undefined
+  if (e.code === '57014') return new AppError('Unavailable', 'The query took too long and was cancelled: narrow it')
+  if (e.code.startsWith('22')) return new AppError('BadRequestData', `Invalid value: ${e.message ?? e.code}`)
+  return undefined
+}
+
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err
+  const db = err && typeof err === 'object' ? fromDatabase(err as Record<string, never>) : undefined
+  if (db) return db
   const e = err as FastifyError & { type?: string }
   if (e && typeof e === 'object') {
     const mapped = e.code ? FASTIFY_CODES[e.code] : undefined
