@@ -24,7 +24,10 @@ const examples = fs
     fs.readdirSync(path.join(DIR, domain)).map((model) => {
       const body = JSON.parse(fs.readFileSync(path.join(DIR, domain, model, 'example-normalized.jsonld'), 'utf8'))
       // Each example is read with its domain's @context (served built in), as the models publish it.
-      body['@context'] = [`https://raw.githubusercontent.com/smart-data-models/dataModel.${domain}/master/context.jsonld`, CORE]
+      body['@context'] = [
+        `https://raw.githubusercontent.com/smart-data-models/dataModel.${domain}/master/context.jsonld`,
+        CORE,
+      ]
       return [`${domain}/${model}`, body] as [string, Record<string, unknown>]
     }),
   )
@@ -34,7 +37,10 @@ function normalizeTimes(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(normalizeTimes)
   if (v && typeof v === 'object') {
     return Object.fromEntries(
-      Object.entries(v).map(([k, x]) => [k, k === 'observedAt' && typeof x === 'string' ? new Date(x).toISOString() : normalizeTimes(x)]),
+      Object.entries(v).map(([k, x]) => [
+        k,
+        k === 'observedAt' && typeof x === 'string' ? new Date(x).toISOString() : normalizeTimes(x),
+      ]),
     )
   }
   return v
@@ -45,7 +51,12 @@ function qFor(e: Record<string, unknown>): string | undefined {
   for (const [k, v] of Object.entries(e)) {
     const a = v as { type?: string; value?: unknown }
     if (a?.type === 'Property' && typeof a.value === 'number') return `${k}==${a.value}`
-    if (a?.type === 'Property' && typeof a.value === 'string' && /^[\w .-]{1,60}$/.test(a.value) && !/^\d{4}-\d\d-\d\d/.test(a.value)) {
+    if (
+      a?.type === 'Property' &&
+      typeof a.value === 'string' &&
+      /^[\w .-]{1,60}$/.test(a.value) &&
+      !/^\d{4}-\d\d-\d\d/.test(a.value)
+    ) {
       return `${k}==${JSON.stringify(a.value)}`
     }
   }
@@ -67,19 +78,33 @@ describe('FIWARE Smart Data Models examples', () => {
     const ld = { 'content-type': 'application/ld+json', accept: 'application/ld+json' }
     if (INVALID[name]) {
       it(`${name}: refused with a clear 400`, async () => {
-        const r = await t.call({ method: 'POST', url: '/ngsi-ld/v1/entities', key: t.keys[A]!.operator, headers: ld, payload: body })
+        const r = await t.call({
+          method: 'POST',
+          url: '/ngsi-ld/v1/entities',
+          key: t.keys[A]!.operator,
+          headers: ld,
+          payload: body,
+        })
         expect(r.statusCode).toBe(400)
         expect(r.json().detail).toMatch(INVALID[name]!)
       })
       continue
     }
     it(`${name}: create, read back equal, find by type and q`, async () => {
-      const r = await t.call({ method: 'POST', url: '/ngsi-ld/v1/entities', key: t.keys[A]!.operator, headers: ld, payload: body })
+      const r = await t.call({
+        method: 'POST',
+        url: '/ngsi-ld/v1/entities',
+        key: t.keys[A]!.operator,
+        headers: ld,
+        payload: body,
+      })
       expect(r.statusCode, r.body).toBe(201)
       const id = encodeURIComponent(String(body.id))
       const contexts = [body['@context']].flat() as string[]
       const domainContext = contexts.find((c) => !c.includes('uri.etsi.org')) ?? contexts[0]
-      const link = { link: `<${domainContext}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"` }
+      const link = {
+        link: `<${domainContext}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"`,
+      }
       const back = await t.call({
         method: 'GET',
         url: `/ngsi-ld/v1/entities/${id}`,
@@ -89,7 +114,12 @@ describe('FIWARE Smart Data Models examples', () => {
       expect(back.statusCode).toBe(200)
       const { '@context': _sent, ...expected } = body
       expect(back.json()).toEqual(normalizeTimes(expected))
-      const byType = await t.call({ method: 'GET', url: `/ngsi-ld/v1/entities?type=${body.type}&options=keyValues`, key: t.keys[A]!.viewer, headers: link })
+      const byType = await t.call({
+        method: 'GET',
+        url: `/ngsi-ld/v1/entities?type=${body.type}&options=keyValues`,
+        key: t.keys[A]!.viewer,
+        headers: link,
+      })
       expect(byType.json().map((e: { id: string }) => e.id)).toContain(body.id)
       const q = qFor(body)
       expect(q, 'a q-able attribute').toBeDefined()
