@@ -46,6 +46,7 @@ export interface App {
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/
+const TENANT_IN_PATH = /^\/api\/tenants\/([A-Za-z0-9_-]{1,64})(?:[/?]|$)/
 
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { database, config } = deps
@@ -58,6 +59,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
             redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
           },
         }),
+    // Every log line of a request names its tenant: the /api/tenants/{id}/ path, else the NGSILD-Tenant header.
+    childLoggerFactory: (logger, bindings, opts, raw) => {
+      const header = raw.headers['ngsild-tenant']
+      const tenant =
+        TENANT_IN_PATH.exec(raw.url ?? '')?.[1] ?? (typeof header === 'string' ? header.slice(0, 64) : undefined)
+      return logger.child(tenant ? { ...bindings, tenant } : bindings, opts)
+    },
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     genReqId: (req) => {

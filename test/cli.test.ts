@@ -57,8 +57,11 @@ describe('urbe CLI', () => {
     ).toBe(0)
     expect(await urbe('tenant', 'add', '046017', '--name', 'Lucca')).toBe(1)
     expect(err).toMatch(/already exists/)
+    expect(await urbe('tenant', 'update', '046017', '--population', '90000', '--region', 'Toscana'), err).toBe(0)
+    expect(await urbe('tenant', 'update', '046017', '--timezone', 'Nowhere/Else')).toBe(1)
+    expect(err).toMatch(/time zone/)
     expect(await urbe('tenant', 'list')).toBe(0)
-    expect(out.join('\n')).toMatch(/046017\s+Lucca\s+Lucca/)
+    expect(out.join('\n')).toMatch(/046017\s+Lucca\s+Lucca\s+Toscana\s+90000/)
   })
 
   it('adds users with roles, changes passwords, and refuses bad input', async () => {

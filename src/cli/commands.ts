@@ -36,8 +36,10 @@ export const HELP: Record<string, string> = {
   migrate: 'urbe migrate\n  Apply the pending database migrations and exit.',
   tenant: `urbe tenant add <istat-code> --name NAME [--province P] [--region R] [--population N]
                   [--timezone Europe/Rome] [--boundary FILE.geojson]
+urbe tenant update <istat-code> [--name NAME] [--province P] [--region R] [--population N]
+                     [--timezone Europe/Rome] [--boundary FILE.geojson]
 urbe tenant list
-  Create or list Comuni (tenants). The boundary file holds a GeoJSON Polygon or MultiPolygon
+  Create, update or list Comuni (tenants). The boundary file holds a GeoJSON Polygon or MultiPolygon
   (or a Feature / FeatureCollection of one).`,
   user: `urbe user add <username> [--password-stdin | --password P] [--name "Display Name"]
                 [--superadmin] [--tenant ISTAT --role viewer|operator|admin]
@@ -76,9 +78,10 @@ export async function tenantCmd(args: string[], config: Config, io: Io): Promise
       )
     })
   }
-  if (sub !== 'add') throw new UsageError(`unknown subcommand "tenant ${sub}"\n\n${HELP.tenant}`)
+  if (sub !== 'add' && sub !== 'update') throw new UsageError(`unknown subcommand "tenant ${sub}"\n\n${HELP.tenant}`)
   const id = positionals[0]
-  if (!id || !values.name) throw new UsageError(`tenant add needs an ISTAT code and --name\n\n${HELP.tenant}`)
+  if (!id) throw new UsageError(`tenant ${sub} needs an ISTAT code\n\n${HELP.tenant}`)
+  if (sub === 'add' && !values.name) throw new UsageError(`tenant add needs --name\n\n${HELP.tenant}`)
   let boundary: unknown
   if (values.boundary) {
     try {
@@ -88,20 +91,19 @@ export async function tenantCmd(args: string[], config: Config, io: Io): Promise
     }
   }
   const population = values.population === undefined ? undefined : Number(values.population)
+  const given = {
+    name: values.name,
+    province: values.province,
+    region: values.region,
+    population,
+    timezone: values.timezone,
+    boundary,
+  }
+  const input = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined))
   await withServices(config, async (s) => {
-    const t = await s.tenants.create(
-      {
-        id,
-        name: values.name,
-        province: values.province,
-        region: values.region,
-        population,
-        timezone: values.timezone,
-        boundary,
-      },
-      actor(),
-    )
-    io.out(`created tenant ${t.id} (${t.name})`)
+    const t =
+      sub === 'add' ? await s.tenants.create({ id, ...input }, actor()) : await s.tenants.update(id, input, actor())
+    io.out(`${sub === 'add' ? 'created' : 'updated'} tenant ${t.id} (${t.name})`)
   })
 }
 
