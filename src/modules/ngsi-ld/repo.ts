@@ -23,7 +23,7 @@ export function rowToEntity(r: EntityRow): StoredEntity {
   return {
     id: r.id,
     types: r.types,
-    ...(r.scopes && r.scopes.length ? { scopes: r.scopes } : {}),
+    ...(r.scopes?.length ? { scopes: r.scopes } : {}),
     attrs: typeof r.attrs === 'string' ? (JSON.parse(r.attrs) as AttrMap) : r.attrs,
     createdAt: iso(r.created_at),
     modifiedAt: iso(r.modified_at),
