@@ -13,7 +13,8 @@ import {
   type RawBuilder,
   sql,
 } from 'kysely'
-import type { AttrInstance, AttrMap } from '../model.js'
+import ngsiLdMigration from '../../../db/migrations/002-ngsi-ld.js'
+import { type AttrInstance, type AttrMap, CORE_MEMBERS } from '../model.js'
 
 export const NS = 'https://example.org/ns/'
 /** Test @context: every short name maps to NS + name; compact/absolute IRIs are kept. */
@@ -31,32 +32,8 @@ export const kdb = new Kysely<any>({
   },
 })
 
-export const SCHEMA = `
-  CREATE EXTENSION IF NOT EXISTS postgis;
-  CREATE TABLE ngsi_entities (
-    tenant text NOT NULL,
-    id text NOT NULL,
-    types text[] NOT NULL,
-    scopes text[],
-    attrs jsonb NOT NULL DEFAULT '{}',
-    created_at timestamptz NOT NULL DEFAULT now(),
-    modified_at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (tenant, id)
-  );
-  CREATE INDEX ngsi_entities_attrs_gin ON ngsi_entities USING gin (attrs jsonb_path_ops);
-  CREATE INDEX ngsi_entities_types_gin ON ngsi_entities USING gin (types);
-  CREATE INDEX ngsi_entities_scopes_gin ON ngsi_entities USING gin (scopes);
-  CREATE TABLE ngsi_entity_geo (
-    tenant text NOT NULL,
-    entity_id text NOT NULL,
-    attr text NOT NULL,
-    dataset_id text NOT NULL DEFAULT '',
-    geom geometry(Geometry, 4326) NOT NULL,
-    PRIMARY KEY (tenant, entity_id, attr, dataset_id)
-  );
-  CREATE INDEX ngsi_entity_geo_geog ON ngsi_entity_geo USING gist ((geom::geography));
-  CREATE INDEX ngsi_entity_geo_geom ON ngsi_entity_geo USING gist (geom);
-`
+/** The broker's own tables, from its migration (so tests and product cannot drift apart). */
+export const SCHEMA = `CREATE EXTENSION IF NOT EXISTS postgis;\n${ngsiLdMigration}`
 
 export async function openTestDb(): Promise<PGlite> {
   const db = await PGlite.create({ extensions: { postgis } })
@@ -77,22 +54,7 @@ export interface TestEntity {
 
 /** Expands attribute and sub-attribute names (keys that are not core members) of an instance. */
 function expandInstance(inst: AttrInstance): AttrInstance {
-  const core = new Set([
-    'type',
-    'value',
-    'object',
-    'languageMap',
-    'json',
-    'valueList',
-    'objectList',
-    'vocab',
-    'objectType',
-    'datasetId',
-    'observedAt',
-    'unitCode',
-    'createdAt',
-    'modifiedAt',
-  ])
+  const core = CORE_MEMBERS
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(inst)) {
     out[core.has(k) ? k : expand(k)] = core.has(k) ? v : expandInstance(v as AttrInstance)
