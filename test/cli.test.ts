@@ -3,7 +3,8 @@ import { run } from '../src/cli/main.js'
 import { openDatabase } from '../src/db/database.js'
 import { createTestLocation, type TestLocation } from './support/test-db.js'
 
-describe('urbe CLI', () => {
+// Each command opens the embedded database (2-10 s on a loaded 2-core machine): generous timeouts.
+describe('urbe CLI', { timeout: 240_000 }, () => {
   let loc: TestLocation
   let out: string[]
   let err: string

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loginAdmin, startServerProcess } from './support/server-process.js'
 import { createTestLocation, type TestLocation } from './support/test-db.js'
 
-describe('server process', () => {
+describe('server process', { timeout: 240_000 }, () => {
   let loc: TestLocation
   let env: Record<string, string>
   beforeAll(async () => {
