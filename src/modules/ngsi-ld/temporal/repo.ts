@@ -1,0 +1,228 @@
+/**
+ * SQL of the history (`ngsi_attr_history`) and of the temporal entities (`ngsi_temporal_entities`), see migration 003.
+ * A write is one statement whatever its size: rows travel as one JSON array (jsonb_to_recordset).
+ */
+import { type Kysely, type RawBuilder, sql } from 'kysely'
+import type { DB } from '../../../db/schema.js'
+import type { HistoryRow, TemporalEntityRow } from './history-rows.js'
+import type { TimeWindow } from './params.js'
+
+type Db = Kysely<DB>
+
+/**
+ * Appends history rows and records temporal entities, in one statement. A record that already has these types and
+ * attribute names is left alone (a primary key probe, no write).
+ */
+export async function insertHistory(
+  trx: Db,
+  tenant: string,
+  rows: readonly HistoryRow[],
+  entities: readonly TemporalEntityRow[],
+): Promise<void> {
+  if (rows.length === 0 && entities.length === 0) return
+  const recs = rows.map((r) => ({
+    t: r.time,
+    c: r.createdAt,
+    m: r.modifiedAt,
+    n: r.num,
+    x: r.deleted,
+    e: r.entityId,
+    a: r.attr,
+    d: r.datasetId,
+    i: r.inst,
+  }))
+  const insertRows = sql`INSERT INTO ngsi_attr_history
+      (observed_at, created_at, modified_at, num, deleted, tenant, entity_id, attr, dataset_id, inst)
+    SELECT x.t, x.c, x.m, x.n, x.x, ${tenant}, x.e, x.a, x.d, x.i
+    FROM jsonb_to_recordset(${JSON.stringify(recs)}::jsonb)
+      AS x(t timestamptz, c timestamptz, m timestamptz, n float8, x boolean, e text, a text, d text, i jsonb)`
+  if (entities.length === 0) {
+    await insertRows.execute(trx)
+    return
+  }
+  const ents = JSON.stringify(dedupe(entities).map((e) => ({ id: e.id, ty: e.types, na: e.attrNames, c: e.createdAt })))
+  const upsert = sql`INSERT INTO ngsi_temporal_entities AS r (tenant, id, types, attr_names, created_at)
+    SELECT ${tenant}, x.id, ARRAY(SELECT jsonb_array_elements_text(x.ty)), ARRAY(SELECT jsonb_array_elements_text(x.na)), x.c
+    FROM jsonb_to_recordset(${ents}::jsonb) AS x(id text, ty jsonb, na jsonb, c timestamptz)
+    WHERE NOT EXISTS (SELECT 1 FROM ngsi_temporal_entities o WHERE o.tenant = ${tenant} AND o.id = x.id
+      AND o.types = ARRAY(SELECT jsonb_array_elements_text(x.ty))
+      AND o.attr_names @> ARRAY(SELECT jsonb_array_elements_text(x.na)))
+    ON CONFLICT (tenant, id) DO UPDATE SET types = EXCLUDED.types,
+      attr_names = ARRAY(SELECT DISTINCT n FROM unnest(r.attr_names || EXCLUDED.attr_names) AS n ORDER BY n)`
+  if (rows.length === 0) await upsert.execute(trx)
+  else await sql`WITH reg AS (${upsert}) ${insertRows}`.execute(trx)
+}
+
+function dedupe(entities: readonly TemporalEntityRow[]): TemporalEntityRow[] {
+  const byId = new Map<string, TemporalEntityRow>()
+  for (const e of entities) {
+    const prev = byId.get(e.id)
+    byId.set(e.id, prev ? { ...e, attrNames: [...new Set([...prev.attrNames, ...e.attrNames])] } : e)
+  }
+  return [...byId.values()]
+}
+
+export interface TemporalEntity {
+  id: string
+  types: string[]
+  attrNames: string[]
+}
+
+export async function getTemporalEntity(db: Db, tenant: string, id: string): Promise<TemporalEntity | undefined> {
+  const r = await sql<{ id: string; types: string[]; attr_names: string[] }>`SELECT id, types, attr_names
+    FROM ngsi_temporal_entities WHERE tenant = ${tenant} AND id = ${id}`.execute(db)
+  const row = r.rows[0]
+  return row && { id: row.id, types: row.types, attrNames: row.attr_names }
+}
+
+export async function lockTemporalEntity(trx: Db, tenant: string, id: string): Promise<TemporalEntity | undefined> {
+  const r = await sql<{ id: string; types: string[]; attr_names: string[] }>`SELECT id, types, attr_names
+    FROM ngsi_temporal_entities WHERE tenant = ${tenant} AND id = ${id} FOR UPDATE`.execute(trx)
+  const row = r.rows[0]
+  return row && { id: row.id, types: row.types, attrNames: row.attr_names }
+}
+
+/** Which temporal entities a query selects: filters on the temporal entity, and on the current entity (q, geo...). */
+export interface TemporalFilter {
+  /** Boolean SQL over `ngsi_temporal_entities e` (type, id, idPattern). */
+  own: RawBuilder<boolean>[]
+  /** Boolean SQL over `ngsi_entities e` (q, scopeQ, geo-queries): the entity's current state. */
+  state: RawBuilder<boolean>[]
+  /** Entities with history of one of these attributes. */
+  attrs?: string[]
+}
+
+function selection(tenant: string, f: TemporalFilter) {
+  const own = sql.join([sql`e.tenant = ${tenant}`, ...f.own], sql` AND `)
+  const conds: RawBuilder<boolean>[] = []
+  if (f.state.length) {
+    conds.push(sql<boolean>`EXISTS (SELECT 1 FROM ngsi_entities e WHERE e.tenant = ${tenant} AND e.id = te.id AND
+      ${sql.join(f.state, sql` AND `)})`)
+  }
+  if (f.attrs?.length) conds.push(sql<boolean>`te.attr_names && ${f.attrs}::text[]`)
+  const where = conds.length ? sql`WHERE ${sql.join(conds, sql` AND `)}` : sql``
+  return sql`(SELECT e.id, e.types, e.attr_names FROM ngsi_temporal_entities e WHERE ${own}) te ${where}`
+}
+
+export async function queryTemporalEntities(
+  db: Db,
+  tenant: string,
+  f: TemporalFilter,
+  page: { limit: number; offset: number },
+): Promise<TemporalEntity[]> {
+  if (page.limit === 0) return []
+  const r = await sql<{ id: string; types: string[]; attr_names: string[] }>`SELECT te.id, te.types, te.attr_names
+    FROM ${selection(tenant, f)} ORDER BY te.id LIMIT ${page.limit} OFFSET ${page.offset}`.execute(db)
+  return r.rows.map((x) => ({ id: x.id, types: x.types, attrNames: x.attr_names }))
+}
+
+export async function countTemporalEntities(db: Db, tenant: string, f: TemporalFilter): Promise<number> {
+  const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${selection(tenant, f)}`.execute(db)
+  return Number(r.rows[0]?.n ?? 0)
+}
+
+// ---- the time window
+
+/**
+ * A timestamptz as epoch milliseconds (float8): parsing numbers costs the driver far less than parsing date-times
+ * (thousands of rows per answer). Microseconds are kept as a fraction.
+ */
+export const epochMs = (e: RawBuilder<unknown>) => sql`(extract(epoch FROM ${e}) * 1000)::float8`
+
+/** The series key of (entity, attribute): the generated column `sid` (migration 003). */
+export const seriesKey = (entityId: RawBuilder<unknown>, attr: RawBuilder<unknown>) =>
+  sql`hashtextextended(${entityId} || ' ' || ${attr}, 0)`
+
+/** (entity, attribute) pairs as a table `k(e, a)`. */
+export const pairsTable = (pairs: readonly { entityId: string; attr: string }[]) =>
+  sql`unnest(${pairs.map((p) => p.entityId)}::text[], ${pairs.map((p) => p.attr)}::text[]) WITH ORDINALITY AS k(e, a, i)`
+
+const COLUMNS = {
+  observedAt: 'observed_at',
+  createdAt: 'created_at',
+  modifiedAt: 'modified_at',
+  deletedAt: 'observed_at',
+}
+
+/** The history column a time property reads (deletedAt: the time of deletion markers). */
+export const timeColumn = (w: TimeWindow) => sql.ref(`h.${COLUMNS[w.timeproperty]}`)
+
+/** Conditions on `ngsi_attr_history h` for the window, the datasets and whether deletions are wanted. */
+export function windowConditions(
+  w: TimeWindow,
+  opts: { datasetId?: string[] | undefined; withDeletions: boolean },
+): RawBuilder<boolean>[] {
+  const col = timeColumn(w)
+  const out: RawBuilder<boolean>[] = []
+  if (w.timerel === 'before') out.push(sql<boolean>`${col} < ${w.timeAt}::timestamptz`)
+  else if (w.timerel === 'after') out.push(sql<boolean>`${col} >= ${w.timeAt}::timestamptz`)
+  else if (w.timerel === 'between') {
+    out.push(sql<boolean>`${col} >= ${w.timeAt}::timestamptz AND ${col} < ${w.endTimeAt}::timestamptz`)
+  }
+  if (w.timeproperty === 'deletedAt') out.push(sql<boolean>`h.deleted`)
+  else if (!opts.withDeletions) out.push(sql<boolean>`NOT h.deleted`)
+  if (opts.datasetId) {
+    out.push(sql<boolean>`h.dataset_id = ANY(${opts.datasetId.map((d) => (d === '@none' ? '' : d))}::text[])`)
+  }
+  return out
+}
+
+export interface InstanceRow {
+  entity_id: string
+  attr: string
+  dataset_id: string
+  instance_id: string
+  t: Date
+  observed_at: Date
+  created_at: Date
+  modified_at: Date
+  deleted: boolean
+  inst: Record<string, unknown>
+}
+
+/**
+ * (The check of entity_id and attr, against a collision of the 64-bit series hash, stays outside the per-series scan:
+ * inside, it makes the planner expect a handful of rows and sort them instead of reading the index in order.)
+ * The first (or, descending, the last) `perSeries` instances of each (entity, attribute) in the window: one index
+ * range scan per pair on (sid, observed_at), in one statement.
+ */
+export async function selectInstances(
+  db: Db,
+  tenant: string,
+  pairs: { entityId: string; attr: string }[],
+  w: TimeWindow,
+  opts: { datasetId?: string[] | undefined; withDeletions: boolean; perSeries: number; descending: boolean },
+): Promise<InstanceRow[]> {
+  if (pairs.length === 0) return []
+  const col = timeColumn(w)
+  const conds = windowConditions(w, opts)
+  const more = conds.length ? sql`AND ${sql.join(conds, sql` AND `)}` : sql``
+  const dir = opts.descending ? sql`DESC` : sql`ASC`
+  const r = await sql<RawInstanceRow>`SELECT x.* FROM ${pairsTable(pairs)}
+    CROSS JOIN LATERAL (
+      SELECT h.entity_id, h.attr, h.dataset_id, h.instance_id::text AS instance_id, ${epochMs(col)} AS t,
+        ${epochMs(sql`h.observed_at`)} AS observed_at, ${epochMs(sql`h.created_at`)} AS created_at,
+        ${epochMs(sql`h.modified_at`)} AS modified_at, h.deleted, h.inst
+      FROM ngsi_attr_history h
+      WHERE h.tenant = ${tenant} AND h.sid = ${seriesKey(sql`k.e`, sql`k.a`)} ${more}
+      ORDER BY ${col} ${dir} LIMIT ${opts.perSeries}
+    ) x
+    WHERE x.entity_id = k.e AND x.attr = k.a`.execute(db)
+  return r.rows.map(toInstanceRow)
+}
+
+/** An instance row as selected with epochMs times. */
+export type RawInstanceRow = Omit<InstanceRow, 't' | 'observed_at' | 'created_at' | 'modified_at'> & {
+  t: number
+  observed_at: number
+  created_at: number
+  modified_at: number
+}
+
+export const toInstanceRow = (r: RawInstanceRow): InstanceRow => ({
+  ...r,
+  t: new Date(r.t),
+  observed_at: new Date(r.observed_at),
+  created_at: new Date(r.created_at),
+  modified_at: new Date(r.modified_at),
+})
