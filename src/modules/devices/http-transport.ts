@@ -1,0 +1,78 @@
+/**
+ * The HTTP transport of the FIWARE IoT agents: `POST /iot/json?k=<apikey>&i=<deviceId>` with a JSON measurement (or
+ * an array of them) and `POST /iot/d?k=&i=` with UltraLight 2.0 text. The key is the credential (no Authorization
+ * header). Answers: 200 once queued ({"measurements": n}); 400 malformed; 401 unknown key; 404 unknown device; 503
+ * when the gateway's queue is full (retry after a second). Bodies are read raw here, so that a malformed one is
+ * counted against its device like on MQTT.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { AppError } from '../../errors.js'
+import type { Ingest, Outcome } from './ingest.js'
+import type { PayloadFormat } from './model.js'
+import { tags, transportQuery, transportReply } from './schemas.js'
+
+type Req = FastifyRequest<{ Querystring: { k: string; i: string } }>
+
+function answer(reply: FastifyReply, o: Outcome) {
+  if (o.ok) {
+    return reply.code(200).send({
+      measurements: o.measurements,
+      ...(o.duplicate ? { duplicate: true } : {}),
+      ...(o.errors ? { errors: o.errors } : {}),
+    })
+  }
+  switch (o.reason) {
+    case 'wrong_key':
+      throw new AppError('Unauthenticated', 'Unknown API key (k)')
+    case 'unknown_device':
+      throw new AppError('ResourceNotFound', o.message)
+    case 'overload':
+      reply.header('retry-after', '1')
+      throw new AppError('Unavailable', o.message)
+    case 'write_failed':
+      throw new AppError('Unavailable', 'The measurement could not be accepted now; retry')
+    default:
+      throw new AppError('BadRequestData', o.message)
+  }
+}
+
+export function httpTransportRoutes(app: FastifyInstance, ingest: Ingest, bodyLimit: number): void {
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers()
+    scope.addContentTypeParser(
+      '*',
+      { parseAs: 'buffer', bodyLimit: Math.min(bodyLimit, 1024 * 1024) },
+      (_r, body, done) => done(null, body),
+    )
+    const route = (url: string, format: PayloadFormat, summary: string) =>
+      scope.post(
+        url,
+        {
+          schema: {
+            tags,
+            summary,
+            querystring: transportQuery,
+            response: { 200: transportReply },
+            security: [],
+          },
+        },
+        async (request: Req, reply) => {
+          const body = request.body
+          const payload = Buffer.isBuffer(body) ? body : Buffer.alloc(0)
+          const outcome = await ingest.handle({
+            transport: 'http',
+            apikey: request.query.k,
+            deviceId: request.query.i,
+            kind: 'attrs',
+            format,
+            payload,
+            receivedAt: Date.now(),
+            wait: false,
+          })
+          return answer(reply, outcome)
+        },
+      )
+    route('/iot/json', 'json', 'Device measurements in JSON (FIWARE IoT Agent JSON, HTTP transport)')
+    route('/iot/d', 'ul', 'Device measurements in UltraLight 2.0 (FIWARE IoT Agent UL, HTTP transport)')
+  })
+}

@@ -1,0 +1,136 @@
+/**
+ * Commands: changing a command attribute of a device entity (NGSI-LD PATCH) records the command in the same
+ * transaction; the worker publishes it on /{apikey}/{deviceId}/cmd; the device's answer on /cmdexe sets
+ * <cmd>_status (PENDING, OK, ERROR, EXPIRED after the timeout) and <cmd>_info on the entity.
+ */
+import { randomBytes } from 'node:crypto'
+import type { MqttClient } from 'mqtt'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { A } from '../support/app.js'
+import { createGatewayApp, type GatewayApp } from './support.js'
+
+const SDM_LIGHT = 'https://raw.githubusercontent.com/smart-data-models/dataModel.Streetlighting/master/context.jsonld'
+const LINK = `<${SDM_LIGHT}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"`
+
+describe('device commands', () => {
+  let g: GatewayApp
+  let key: string
+  let device: MqttClient
+  const received: { topic: string; payload: string }[] = []
+  const lamp = 'urn:ngsi-ld:Streetlight:lamp-1'
+  const patch = (entity: string, body: object) =>
+    g.call({
+      method: 'PATCH',
+      url: `/ngsi-ld/v1/entities/${entity}`,
+      key: g.keys[A]!.operator,
+      headers: { link: LINK, 'content-type': 'application/json' },
+      payload: body,
+    })
+  const entity = async (id: string) =>
+    (
+      await g.call({
+        method: 'GET',
+        url: `/ngsi-ld/v1/entities/${id}`,
+        key: g.keys[A]!.viewer,
+        headers: { link: LINK },
+      })
+    ).json()
+  const statusIs = (id: string, cmd: string, status: string) =>
+    g.until(async () => {
+      const e = await entity(id)
+      return e[`${cmd}_status`]?.value === status ? e : undefined
+    })
+  const commands = async () =>
+    (await g.call({ method: 'GET', url: `/api/tenants/${A}/iot/commands`, key: g.keys[A]!.viewer })).json()
+
+  beforeAll(async () => {
+    g = await createGatewayApp()
+    key = `c${randomBytes(6).toString('hex')}`
+    await g.group({ apikey: key, entity_type: 'Streetlight', context: SDM_LIGHT })
+    await g.provision([
+      {
+        device_id: 'lamp-1',
+        apikey: key,
+        attributes: [{ object_id: 'l', name: 'illuminanceLevel', type: 'Number' }],
+        commands: [{ name: 'dimmingLevel', initial: 100 }, { name: 'reboot' }],
+      },
+      { device_id: 'lamp-ul', apikey: key, protocol: 'ul', commands: [{ name: 'dimmingLevel', initial: 100 }] },
+    ])
+    device = await g.client()
+    device.on('message', (topic, payload) => received.push({ topic, payload: payload.toString() }))
+    await device.subscribeAsync([`/${key}/lamp-1/cmd`, `/${key}/lamp-ul/cmd`], { qos: 1 })
+  })
+  afterAll(() => g?.close())
+
+  it('publishes a command after commit and records the answer (OK) on the entity', async () => {
+    expect((await entity(lamp)).dimmingLevel.value).toBe(100)
+    const res = await patch(lamp, { dimmingLevel: { type: 'Property', value: 40 } })
+    expect(res.statusCode, res.body).toBe(204)
+    const msg = await g.until(async () => {
+      return received.find((m) => m.topic === `/${key}/lamp-1/cmd`)
+    })
+    expect(JSON.parse(msg.payload)).toEqual({ dimmingLevel: 40 })
+    await statusIs(lamp, 'dimmingLevel', 'PENDING')
+    await device.publishAsync(`/${key}/lamp-1/cmdexe`, JSON.stringify({ dimmingLevel: 'dimmed to 40%' }), { qos: 1 })
+    const e = await statusIs(lamp, 'dimmingLevel', 'OK')
+    expect(e.dimmingLevel_info.value).toBe('dimmed to 40%')
+    expect(e.dimmingLevel.value).toBe(40)
+    const [last] = await commands()
+    expect(last).toMatchObject({ device_id: 'lamp-1', command: 'dimmingLevel', value: 40, status: 'OK' })
+    expect(last.sent_at).toBeTruthy()
+  })
+
+  it('speaks UltraLight to UltraLight devices, and records an ERROR answer', async () => {
+    await patch('urn:ngsi-ld:Streetlight:lamp-ul', { dimmingLevel: { type: 'Property', value: 10 } })
+    const msg = await g.until(async () => received.find((m) => m.topic === `/${key}/lamp-ul/cmd`))
+    expect(msg.payload).toBe('lamp-ul@dimmingLevel|10')
+    await device.publishAsync(`/${key}/lamp-ul/cmdexe`, 'lamp-ul@dimmingLevel|ERROR: driver fault', { qos: 1 })
+    const e = await statusIs('urn:ngsi-ld:Streetlight:lamp-ul', 'dimmingLevel', 'ERROR')
+    expect(e.dimmingLevel_info.value).toBe('driver fault')
+  })
+
+  it('a command attribute that appears with its first command works too (merge patch)', async () => {
+    received.length = 0
+    await patch(lamp, { reboot: { type: 'Property', value: true } })
+    const msg = await g.until(async () => received.find((m) => m.topic === `/${key}/lamp-1/cmd`))
+    expect(JSON.parse(msg.payload)).toEqual({ reboot: true })
+    await device.publishAsync(`/${key}/lamp-1/cmdexe`, JSON.stringify({ reboot: { status: 'ERROR', info: 'busy' } }))
+    expect((await statusIs(lamp, 'reboot', 'ERROR')).reboot_info.value).toBe('busy')
+  })
+
+  it('expires a command that gets no answer in time', async () => {
+    const quick = await g.group({ entity_type: 'Streetlight', context: SDM_LIGHT, command_timeout_seconds: 1 })
+    await g.provision([{ device_id: 'mute', apikey: quick.apikey, commands: [{ name: 'dimmingLevel', initial: 1 }] }])
+    await patch('urn:ngsi-ld:Streetlight:mute', { dimmingLevel: { type: 'Property', value: 2 } })
+    await statusIs('urn:ngsi-ld:Streetlight:mute', 'dimmingLevel', 'PENDING')
+    const e = await statusIs('urn:ngsi-ld:Streetlight:mute', 'dimmingLevel', 'EXPIRED')
+    expect(e.dimmingLevel_info.value).toMatch(/no answer/)
+    // a late answer is refused and counted on the device
+    const c = await g.client()
+    await c.publishAsync(`/${quick.apikey}/mute/cmdexe`, '{"dimmingLevel":"OK"}', { qos: 1 })
+    const s = await g.until(async () => {
+      const r = await g.call({ method: 'GET', url: `/api/tenants/${A}/iot/devices/mute`, key: g.keys[A]!.operator })
+      return r.json().status?.error_count ? r.json().status : undefined
+    })
+    expect(s.last_error).toMatch(/no pending command/)
+  })
+
+  it('measurements and other attributes never become commands', async () => {
+    received.length = 0
+    await device.publishAsync(`/${key}/lamp-1/attrs`, '{"l":0.4}', { qos: 1 })
+    await g.until(async () => (await entity(lamp)).illuminanceLevel?.value === 0.4)
+    await patch(lamp, { name: { type: 'Property', value: 'Lampione 1' } })
+    const before = (await commands()).length
+    await new Promise((r) => setTimeout(r, 300))
+    expect((await commands()).length).toBe(before)
+    expect(received).toEqual([])
+  })
+
+  it('an unknown command in an answer is an error of the device', async () => {
+    await device.publishAsync(`/${key}/lamp-1/cmdexe`, '{"selfDestruct":"OK"}', { qos: 1 })
+    await g.until(async () => {
+      const r = await g.call({ method: 'GET', url: `/api/tenants/${A}/iot/devices/lamp-1`, key: g.keys[A]!.operator })
+      return /unknown command "selfDestruct"/.test(r.json().status?.last_error ?? '')
+    })
+  })
+})
