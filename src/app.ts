@@ -17,6 +17,7 @@ import { problemSchema } from './http/schemas.js'
 import { auditRoutes } from './modules/audit/routes.js'
 import { registerAuthHook } from './modules/auth/hook.js'
 import { authRoutes } from './modules/auth/routes.js'
+import { createDeviceHooks, createDevices, type Devices } from './modules/devices/plugin.js'
 import { createNgsiLd, type NgsiLd } from './modules/ngsi-ld/plugin.js'
 import { opsRoutes } from './modules/ops/routes.js'
 import { tenantRoutes } from './modules/tenants/routes.js'
@@ -43,6 +44,8 @@ export interface App {
   services: Services
   metrics: Metrics
   ngsi: NgsiLd
+  /** The device gateway: routes are registered; its MQTT side and workers run after `devices.start()`. */
+  devices: Devices
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/
@@ -115,10 +118,22 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   authRoutes(app, services, config)
   tenantRoutes(app, services)
   auditRoutes(app, services)
-  const ngsi = createNgsiLd({ db: database.db, config, services })
+  const deviceHooks = createDeviceHooks()
+  const ngsi = createNgsiLd({ db: database.db, config, services }, [deviceHooks.listener])
   ngsi.routes(app)
+  const devices = createDevices({
+    database,
+    config,
+    services,
+    metrics,
+    log: app.log as unknown as Logger,
+    ngsi,
+    hooks: deviceHooks,
+  })
+  devices.routes(app)
+  app.addHook('onClose', () => devices.stop())
   webRoutes(app)
 
   await app.ready()
-  return { app, routes, services, metrics, ngsi }
+  return { app, routes, services, metrics, ngsi, devices }
 }

@@ -8,6 +8,7 @@ import type { Config } from './config.js'
 import { openDatabase } from './db/database.js'
 import { migrate } from './db/migrate.js'
 import { seedDemo } from './demo/seed.js'
+import { startDemoSimulation } from './modules/simulator/runner.js'
 
 export interface RunningServer {
   url: string
@@ -30,7 +31,7 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
     log.info({ version: mig.version }, `applying migration ${mig.name}`),
   )
   log.info({ applied: m.applied.length, version: m.current }, 'database schema up to date')
-  const { app, services } = await buildApp({ database, config, log })
+  const { app, services, devices } = await buildApp({ database, config, log })
   if (config.demo) {
     const seeded = await seedDemo(services, config)
     if (seeded.createdTenants.length) log.info({ tenants: seeded.createdTenants }, 'demo Comuni created')
@@ -40,11 +41,14 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
       `OPEN MODE: requests without credentials act with the "${config.anonymousRole}" role (URBE_ANONYMOUS_ROLE). Do not use in production.`,
     )
   }
+  // The device gateway: the embedded MQTT broker (or the connection to MQTT_URL) and its workers.
+  await devices.start()
   await app.listen({ port: config.port, host: config.host })
   const addr = app.server.address()
   const port = typeof addr === 'object' && addr ? addr.port : config.port
   const url = `http://localhost:${port}`
 
+  let simulation: { stop(): Promise<void> } | undefined
   let closing: Promise<void> | undefined
   const close = () => {
     closing ??= (async () => {
@@ -55,6 +59,7 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
       timer.unref()
       // Stop accepting; in-flight requests finish. Keep-alive sockets that turn idle once their request is answered
       // are closed as they do, so the shutdown does not wait for the clients to hang up.
+      await simulation?.stop()
       const sweeper = setInterval(() => app.server.closeIdleConnections(), 50)
       try {
         await app.close()
@@ -84,10 +89,26 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
   const secs = ((Date.now() - started) / 1000).toFixed(1)
   log.info({ url, startupSeconds: Number(secs) }, 'Urbe is ready')
   const lines = [`\n  Urbe is ready at ${url}  (started in ${secs} s)`, `  API docs: ${url}/docs`]
+  const mq = devices.mqtt
+  if (mq)
+    lines.push(
+      `  MQTT: ${mq.kind === 'embedded' ? `mqtt://localhost:${mq.port} (embedded broker)` : `${config.mqttUrl?.replace(/\/\/[^@/]*@/, '//***@')} (external broker)`}`,
+    )
   if (config.demo)
     lines.push(
       `  Demo login: admin / ${config.demoAdminPassword === 'urbe-demo' ? 'urbe-demo' : '(URBE_DEMO_PASSWORD)'}`,
     )
   process.stdout.write(`${lines.join('\n')}\n\n`)
+  if (config.demo && config.simulate) {
+    // In the background, after the server is ready: provisioning, live data, then the backfill (logged as it goes).
+    simulation = await startDemoSimulation({
+      database,
+      devices,
+      log,
+      mqttUrl: config.mqttUrl ?? `mqtt://127.0.0.1:${devices.mqtt?.port ?? config.mqttPort}`,
+      backfillDays: config.simulateBackfillDays,
+      pace: database.kind === 'pglite' ? 60 : 2000,
+    })
+  }
   return { url, close }
 }

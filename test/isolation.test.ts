@@ -27,6 +27,34 @@ const ROUTES: RouteCase[] = [
   { method: 'DELETE', url: (t) => `/api/tenants/${t}/apikeys/abcdefabcdef`, min: 'admin' },
   { method: 'GET', url: (t) => `/api/tenants/${t}/audit`, min: 'admin' },
   { method: 'PATCH', url: (t) => `/api/tenants/${t}`, payload: { population: 1 }, min: 'admin' },
+  // device gateway (src/modules/devices)
+  { method: 'GET', url: (t) => `/api/tenants/${t}/iot/services`, min: 'operator' },
+  { method: 'POST', url: (t) => `/api/tenants/${t}/iot/services`, payload: { entity_type: 'Thing' }, min: 'operator' },
+  { method: 'GET', url: (t) => `/api/tenants/${t}/iot/services/abcdefabcdef`, min: 'operator' },
+  {
+    method: 'PATCH',
+    url: (t) => `/api/tenants/${t}/iot/services/abcdefabcdef`,
+    payload: { description: 'x' },
+    min: 'operator',
+  },
+  { method: 'DELETE', url: (t) => `/api/tenants/${t}/iot/services/abcdefabcdef`, min: 'operator' },
+  { method: 'GET', url: (t) => `/api/tenants/${t}/iot/devices`, min: 'operator' },
+  { method: 'POST', url: (t) => `/api/tenants/${t}/iot/devices`, payload: { device_id: 'd1' }, min: 'operator' },
+  {
+    method: 'POST',
+    url: (t) => `/api/tenants/${t}/iot/devices/import`,
+    payload: { csv: 'device_id' },
+    min: 'operator',
+  },
+  { method: 'GET', url: (t) => `/api/tenants/${t}/iot/devices/abcdefabcdef`, min: 'operator' },
+  {
+    method: 'PATCH',
+    url: (t) => `/api/tenants/${t}/iot/devices/abcdefabcdef`,
+    payload: { description: 'x' },
+    min: 'operator',
+  },
+  { method: 'DELETE', url: (t) => `/api/tenants/${t}/iot/devices/abcdefabcdef`, min: 'operator' },
+  { method: 'GET', url: (t) => `/api/tenants/${t}/iot/commands`, min: 'viewer' },
 ]
 
 /** Every route of the app that names a tenant in its path must be in ROUTES (so new routes cannot skip this test). */

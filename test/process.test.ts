@@ -65,7 +65,10 @@ describe('server process', { timeout: 240_000 }, () => {
           }).then((r) => r.status),
     )
     // Signal once the server has received all of them (it logs each incoming request), while most are still running.
-    while (received() < before + 16) await new Promise((r) => setTimeout(r, 2))
+    while (received() < before + 16) {
+      if (s.proc.exitCode !== null || s.proc.signalCode !== null) throw new Error(`the server died:\n${s.output()}`)
+      await new Promise((r) => setTimeout(r, 2))
+    }
     s.proc.kill('SIGTERM')
     const statuses = await Promise.all(inflight)
     expect(statuses.filter((x) => x !== 200 && x !== 201)).toEqual([])

@@ -6,6 +6,9 @@ import { startServer } from '../server.js'
 import { VERSION } from '../version.js'
 import { UsageError, parse } from './args.js'
 import { apikeyCmd, HELP, type Io, migrateCmd, tenantCmd, userCmd } from './commands.js'
+import { DEVICE_HELP, deviceCmd } from './devices.js'
+import { SIMULATE_HELP, simulateCmd } from './simulate.js'
+import { ServerError } from '../modules/simulator/http-client.js'
 
 const MAIN_HELP = `urbe ${VERSION}: open smart-city platform
 
@@ -17,12 +20,16 @@ Commands:
   tenant add|list       manage Comuni (tenants)
   user add|passwd       manage local accounts
   apikey create|list|revoke   manage API keys of a Comune
+  device group|add|list|show|import|remove   manage the device registry (sensors) of a Comune
+  simulate              publish the demo Comuni's simulated sensor network over MQTT
 
 Run "urbe <command> --help" for a command's options. Settings come from environment variables
 (DATABASE_URL, URBE_DATA_DIR, PORT, ...): see the README's configuration table.`
 
-const SERVE_HELP = `urbe serve [--port N] [--no-demo]
-  Run the platform. Without DATABASE_URL it uses the embedded database in URBE_DATA_DIR (./.urbe).`
+const SERVE_HELP = `urbe serve [--port N] [--no-demo] [--no-simulate]
+  Run the platform. Without DATABASE_URL it uses the embedded database in URBE_DATA_DIR (./.urbe).
+  Without MQTT_URL it starts the embedded MQTT broker on URBE_MQTT_PORT (1884). With the demo it also simulates the
+  demo Comuni's sensor network (--no-simulate or URBE_SIMULATE=false: not).`
 
 export async function run(argv: string[], io: Io = { out: (s) => process.stdout.write(`${s}\n`) }): Promise<number> {
   const [cmd, ...rest] = argv
@@ -38,7 +45,11 @@ export async function run(argv: string[], io: Io = { out: (s) => process.stdout.
     const config = loadConfig()
     switch (cmd) {
       case 'serve': {
-        const { values } = parse(rest, { port: { type: 'string' }, 'no-demo': { type: 'boolean' } })
+        const { values } = parse(rest, {
+          port: { type: 'string' },
+          'no-demo': { type: 'boolean' },
+          'no-simulate': { type: 'boolean' },
+        })
         if (values.help) {
           io.out(SERVE_HELP)
           return 0
@@ -50,6 +61,7 @@ export async function run(argv: string[], io: Io = { out: (s) => process.stdout.
           loadConfig(process.env, {
             ...(port !== undefined ? { port } : {}),
             ...(values['no-demo'] ? { demo: false } : {}),
+            ...(values['no-simulate'] ? { simulate: false } : {}),
           }),
           { handleSignals: true },
         )
@@ -67,6 +79,12 @@ export async function run(argv: string[], io: Io = { out: (s) => process.stdout.
       case 'apikey':
         await apikeyCmd(rest, config, io)
         return 0
+      case 'device':
+        await deviceCmd(rest, config, io)
+        return 0
+      case 'simulate':
+        await simulateCmd(rest, config, io)
+        return 0
       default:
         throw new UsageError(`unknown command "${cmd}"\n\n${MAIN_HELP}`)
     }
@@ -75,7 +93,12 @@ export async function run(argv: string[], io: Io = { out: (s) => process.stdout.
       process.stderr.write(`urbe: ${e.message}\n`)
       return 2
     }
-    if (e instanceof AppError || e instanceof ConfigError || e instanceof DataDirLockedError) {
+    if (
+      e instanceof AppError ||
+      e instanceof ConfigError ||
+      e instanceof DataDirLockedError ||
+      e instanceof ServerError
+    ) {
       process.stderr.write(`urbe: ${e.message}\n`)
       return 1
     }
@@ -84,4 +107,4 @@ export async function run(argv: string[], io: Io = { out: (s) => process.stdout.
   }
 }
 
-export { HELP }
+export { DEVICE_HELP, HELP, SIMULATE_HELP }

@@ -16,7 +16,8 @@ export function startServerProcess(
 ): Promise<ServerProcess> {
   const proc = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin/urbe.js'), 'serve', '--port', '0'], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env },
+    // No simulator unless a test asks for it; the embedded MQTT broker on a free port (tests run in parallel).
+    env: { ...process.env, LOG_LEVEL: 'info', HOST: '127.0.0.1', URBE_SIMULATE: 'false', URBE_MQTT_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''

@@ -1,5 +1,8 @@
 import foundation from './001-foundation.js'
 import ngsiLd from './002-ngsi-ld.js'
+import ngsiHistory from './003-ngsi-history.js'
+import ngsiSubscriptions from './004-ngsi-subscriptions.js'
+import devices from './005-devices.js'
 
 export interface Migration {
   readonly version: number
@@ -11,4 +14,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'foundation', sql: foundation },
   { version: 2, name: 'ngsi-ld', sql: ngsiLd },
+  { version: 3, name: 'ngsi-history', sql: ngsiHistory },
+  { version: 4, name: 'ngsi-subscriptions', sql: ngsiSubscriptions },
+  { version: 5, name: 'devices', sql: devices },
 ]

@@ -8,7 +8,7 @@ import type { DB } from '../../db/schema.js'
 import { AppError, isAppError } from '../../errors.js'
 import { ERRORS } from '../../errors.js'
 import type { ActiveContext } from './context/index.js'
-import { appendAttrs, parseEntity, parseFragment, upsertEntity } from './format/index.js'
+import { type AttrChange, appendAttrs, parseEntity, parseFragment, upsertEntity } from './format/index.js'
 import type { StoredEntity } from './model.js'
 import * as repo from './repo.js'
 import type { ChangeListener, EntityChange } from './service.js'
@@ -101,6 +101,8 @@ export function createBatchService(db: Kysely<DB>, listeners: ChangeListener[] =
           incoming.map((e) => e.id),
         )
         const written: StoredEntity[] = []
+        /** Entities whose GeoProperties changed: only they are projected again (a measurement leaves geometry alone). */
+        const geo: StoredEntity[] = []
         const events: EntityChange[] = []
         for (const inc of incoming) {
           const prev = current.get(inc.id)
@@ -109,6 +111,7 @@ export function createBatchService(db: Kysely<DB>, listeners: ChangeListener[] =
           if (r.created) result.created.push(inc.id)
           if (r.created || r.modified) {
             written.push(r.entity)
+            if (r.created || touchesGeo(r.changes)) geo.push(r.entity)
             events.push({
               entityId: inc.id,
               kind: r.created ? 'created' : 'updated',
@@ -119,7 +122,7 @@ export function createBatchService(db: Kysely<DB>, listeners: ChangeListener[] =
           }
         }
         await repo.writeEntities(trx, tenant, written)
-        await repo.syncGeo(trx, tenant, written)
+        await repo.syncGeo(trx, tenant, geo)
         await notify(trx, tenant, events)
       })
       return result
@@ -144,6 +147,8 @@ export function createBatchService(db: Kysely<DB>, listeners: ChangeListener[] =
           fragments.map((f) => f.id),
         )
         const written: StoredEntity[] = []
+        /** Entities whose GeoProperties changed: only they are projected again (a measurement leaves geometry alone). */
+        const geo: StoredEntity[] = []
         const events: EntityChange[] = []
         for (const { id, fragment } of fragments) {
           const prev = current.get(id)
@@ -155,11 +160,12 @@ export function createBatchService(db: Kysely<DB>, listeners: ChangeListener[] =
           result.success.push(id)
           if (r.modified) {
             written.push(r.entity)
+            if (touchesGeo(r.changes)) geo.push(r.entity)
             events.push({ entityId: id, kind: 'updated', previous: prev, current: r.entity, changes: r.changes })
           }
         }
         await repo.writeEntities(trx, tenant, written)
-        await repo.syncGeo(trx, tenant, written)
+        await repo.syncGeo(trx, tenant, geo)
         await notify(trx, tenant, events)
       })
       return result
@@ -190,6 +196,10 @@ export function createBatchService(db: Kysely<DB>, listeners: ChangeListener[] =
     },
   }
 }
+
+/** Whether an update created, changed or deleted a GeoProperty instance. */
+const touchesGeo = (changes: readonly AttrChange[]) =>
+  changes.some((c) => c.current?.type === 'GeoProperty' || c.previous?.type === 'GeoProperty')
 
 export function createdChanges(e: StoredEntity) {
   return Object.entries(e.attrs).flatMap(([attr, insts]) =>

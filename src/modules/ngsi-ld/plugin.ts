@@ -9,22 +9,34 @@ import { contextRoutes } from './routes/contexts.js'
 import { discoveryRoutes } from './routes/discovery.js'
 import { entityRoutes } from './routes/entities.js'
 import { type ChangeListener, createEntityService } from './service.js'
+import { createSubscriptions } from './subscriptions/index.js'
+import { createTemporal } from './temporal/index.js'
 
 export function createNgsiLd(deps: Omit<NgsiDeps, 'resolver'>, listeners: ChangeListener[] = []) {
   const store = createDbContextStore(deps.db)
   const resolver = createContextResolver({ store, fetchTimeoutMs: deps.config.contextFetchTimeoutMs })
   const full: NgsiDeps = { ...deps, resolver }
-  const entities = createEntityService(deps.db, listeners)
-  const batch = createBatchService(deps.db, listeners)
+  const subscriptions = createSubscriptions({ db: deps.db, config: deps.config, resolver })
+  const temporal = createTemporal(deps.db, deps.config)
+  const all = [temporal.listener, ...listeners, subscriptions.listener]
+  const entities = createEntityService(deps.db, all)
+  const batch = createBatchService(deps.db, all)
   return {
     resolver,
     entities,
     batch,
+    subscriptions,
+    temporal,
     routes(app: FastifyInstance) {
       entityRoutes(app, full, entities)
       batchRoutes(app, full, batch)
       discoveryRoutes(app, full)
       contextRoutes(app, full, store)
+      temporal.routes(app, full)
+      subscriptions.routes(app, full)
+      // Notification delivery runs while the app does: started now, stopped after the server stopped taking requests.
+      app.addHook('onClose', () => subscriptions.stop())
+      subscriptions.start(app.log).catch((e) => app.log.error({ err: e }, 'notification delivery did not start'))
     },
   }
 }
