@@ -20,6 +20,7 @@ import { authRoutes } from './modules/auth/routes.js'
 import { createDeviceHooks, createDevices, type Devices } from './modules/devices/plugin.js'
 import { createNgsiLd, type NgsiLd } from './modules/ngsi-ld/plugin.js'
 import { opsRoutes } from './modules/ops/routes.js'
+import { createPortal, type Portal } from './modules/portal/plugin.js'
 import { tenantRoutes } from './modules/tenants/routes.js'
 import { webRoutes } from './modules/web/routes.js'
 import { createServices, type Services } from './services.js'
@@ -46,6 +47,8 @@ export interface App {
   ngsi: NgsiLd
   /** The device gateway: routes are registered; its MQTT side and workers run after `devices.start()`. */
   devices: Devices
+  /** The public portal (/api/portal): its service and live feeds. */
+  portal: Portal
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/
@@ -119,8 +122,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   tenantRoutes(app, services)
   auditRoutes(app, services)
   const deviceHooks = createDeviceHooks()
-  const ngsi = createNgsiLd({ db: database.db, config, services }, [deviceHooks.listener])
+  const portal = createPortal({ database, config, services })
+  const ngsi = createNgsiLd({ db: database.db, config, services }, [deviceHooks.listener, portal.listener])
   ngsi.routes(app)
+  portal.routes(app, ngsi)
   const devices = createDevices({
     database,
     config,
@@ -132,8 +137,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   })
   devices.routes(app)
   app.addHook('onClose', () => devices.stop())
-  webRoutes(app)
+  webRoutes(app, config)
 
   await app.ready()
-  return { app, routes, services, metrics, ngsi, devices }
+  return { app, routes, services, metrics, ngsi, devices, portal }
 }

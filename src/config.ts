@@ -4,6 +4,7 @@
  */
 import os from 'node:os'
 import path from 'node:path'
+import { PROJECT_ROOT } from './paths.js'
 
 export type Role = 'viewer' | 'operator' | 'admin'
 export const ROLES: readonly Role[] = ['viewer', 'operator', 'admin']
@@ -52,6 +53,9 @@ export interface Config {
   readonly notifyParallel: number
   readonly notifyBatch: number
   readonly notifyPollMs: number
+  /** Public city portal (src/modules/portal) and its web app: see the README's configuration table. */
+  readonly portalLiveMax: number
+  readonly webDir: string
 }
 
 export interface HistoryRetention {
@@ -178,6 +182,16 @@ export const CONFIG_DOCS: readonly Setting[] = [
     default: '1000',
     help: 'how often a process looks for due notifications when nothing woke it',
   },
+  {
+    env: 'URBE_PORTAL_LIVE_MAX',
+    default: '500',
+    help: 'open live feeds (/api/portal/{tenant}/live, Server-Sent Events) per process; more answer 503',
+  },
+  {
+    env: 'URBE_WEB_DIR',
+    default: 'web/dist',
+    help: 'built web app served at / (with index.html for every other page); missing: a placeholder page',
+  },
 ]
 
 export class ConfigError extends Error {}
@@ -283,6 +297,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     notifyParallel: int(env, 'URBE_NOTIFY_PARALLEL', 32, 1, 10_000),
     notifyBatch: int(env, 'URBE_NOTIFY_BATCH', 200, 1, 10_000),
     notifyPollMs: int(env, 'URBE_NOTIFY_POLL_MS', 1000, 10, 600_000),
+    portalLiveMax: int(env, 'URBE_PORTAL_LIVE_MAX', 500, 1, 100_000),
+    webDir: path.resolve(PROJECT_ROOT, env.URBE_WEB_DIR || path.join('web', 'dist')),
     ...overrides,
   }
   return Object.freeze(config)

@@ -35,7 +35,11 @@ export async function createTestApp(
   overrides: Partial<Config> = {},
 ): Promise<TestApp> {
   const database = await openTestDatabase()
-  const config = loadConfig({ LOG_LEVEL: 'silent', URBE_DEMO: 'false', ...env }, overrides)
+  // No built web app unless a test gives one (URBE_WEB_DIR / webDir): unknown paths stay 404 whether web/dist exists.
+  const config = loadConfig(
+    { LOG_LEVEL: 'silent', URBE_DEMO: 'false', URBE_WEB_DIR: 'test/fixtures/no-web-app', ...env },
+    overrides,
+  )
   const built = await buildApp({ database, config })
   const { services, app } = built
   await services.tenants.create({ id: A, name: 'Lucca', province: 'Lucca', region: 'Toscana', population: 89000 }, SYS)
