@@ -49,7 +49,12 @@ export async function ensureBuilt({ force = false, quiet = false } = {}) {
   const web = path.join(root, 'web')
   if (fs.existsSync(path.join(web, 'vite.config.ts'))) {
     const webStamp = path.join(web, 'dist', '.built')
-    if (force || stamp(webStamp) < newest(path.join(web, 'src'), ['.ts', '.tsx', '.css', '.html', '.json'])) {
+    const webTime = Math.max(
+      newest(path.join(web, 'src'), ['.ts', '.tsx', '.css', '.html', '.json']),
+      stamp(path.join(web, 'index.html')),
+      stamp(path.join(web, 'vite.config.ts')),
+    )
+    if (force || stamp(webStamp) < webTime) {
       step(
         'building the web app',
         process.execPath,
