@@ -217,7 +217,10 @@ export function createDevices(deps: DevicesDeps) {
             verifyApiKey: (key) => deps.services.apiKeys.verify(key),
           })
           transport = { kind: 'embedded', port: b.port, publisher: b.publisher, close: b.close }
-          ngsi.localMqtt.broker = { port: b.port, publish: (topic, payload, qos) => b.publisher.publish(topic, payload, qos) }
+          ngsi.localMqtt.broker = {
+            port: b.port,
+            publish: (topic, payload, qos) => b.publisher.publish(topic, payload, qos),
+          }
         }
       }
       worker.start()
