@@ -163,6 +163,7 @@ export class DeliveryWorker {
             limit: free,
             leaseMs: this.env.claimLeaseMs,
             busy: this.busyEndpoints(),
+            perEndpoint: this.opts.config.notifyEndpointConcurrency,
           })
         } catch (e) {
           if (!this.stopped) this.opts.log.warn({ err: e }, 'claiming notifications failed')
