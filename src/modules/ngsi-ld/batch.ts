@@ -90,7 +90,16 @@ export function createBatchService(db: Kysely<DB>, listeners: ChangeListener[] =
       return result
     },
 
-    async upsert(tenant: string, items: BatchItem[], mode: 'replace' | 'update'): Promise<BatchResult> {
+    /**
+     * `keepNewer` (the device gateway): an attribute observed before the stored instance (a late or backfilled
+     * measurement) goes to history only; the entity keeps its newer value.
+     */
+    async upsert(
+      tenant: string,
+      items: BatchItem[],
+      mode: 'replace' | 'update',
+      opts: { keepNewer?: boolean } = {},
+    ): Promise<BatchResult> {
       const result: BatchResult = { success: [], errors: [], created: [] }
       const t = now()
       const incoming = parseAll(items, (it) => parseEntity(it.body, it.ctx, { now: t }), result)
@@ -106,12 +115,14 @@ export function createBatchService(db: Kysely<DB>, listeners: ChangeListener[] =
         const events: EntityChange[] = []
         for (const inc of incoming) {
           const prev = current.get(inc.id)
-          const r = upsertEntity(prev, inc, { mode, now: t })
+          const r = upsertEntity(prev, inc, { mode, now: t, keepNewer: opts.keepNewer === true })
           result.success.push(inc.id)
           if (r.created) result.created.push(inc.id)
           if (r.created || r.modified) {
             written.push(r.entity)
             if (r.created || touchesGeo(r.changes)) geo.push(r.entity)
+          }
+          if (r.created || r.modified || r.changes.length > 0) {
             events.push({
               entityId: inc.id,
               kind: r.created ? 'created' : 'updated',

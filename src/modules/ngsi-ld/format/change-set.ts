@@ -12,6 +12,11 @@ export interface AttrChange {
   kind: 'created' | 'updated' | 'deleted'
   previous?: AttrInstance
   current?: AttrInstance
+  /**
+   * A late observation (`observedAt` older than the stored instance's, from a writer that asked to keep newer
+   * values): it goes to history, the state keeps `previous`, and subscriptions ignore it.
+   */
+  late?: true
 }
 
 export interface NotUpdated {
@@ -70,6 +75,13 @@ export class ChangeSet {
     this.touch(attr)
   }
 
+  /** Records a late observation: a change for history, the state left as it is. */
+  late(attr: string, inst: AttrInstance, previous: AttrInstance): void {
+    this.changes.push(
+      withDataset({ attr, kind: 'updated' as const, previous, current: inst, late: true as const }, inst.datasetId),
+    )
+  }
+
   /** Removes the instance with this datasetId; false if there is none. */
   delete(attr: string, datasetId: string | undefined): boolean {
     const list = this.attrs[attr] ?? []
@@ -93,7 +105,7 @@ export class ChangeSet {
     const cur = current.scopes ?? []
     const next = scopes ?? []
     const sameScopes = cur.length === next.length && cur.every((s, i) => s === next[i])
-    const modified = this.changes.length > 0 || !sameTypes || !sameScopes
+    const modified = this.changes.some((c) => !c.late) || !sameTypes || !sameScopes
     const entity: StoredEntity = modified
       ? { ...current, types, attrs: this.attrs, modifiedAt: now }
       : { ...current, attrs: { ...current.attrs } }
