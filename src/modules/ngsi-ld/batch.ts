@@ -8,7 +8,7 @@ import type { DB } from '../../db/schema.js'
 import { AppError, isAppError } from '../../errors.js'
 import { ERRORS } from '../../errors.js'
 import type { ActiveContext } from './context/index.js'
-import { type AttrChange, appendAttrs, parseEntity, parseFragment, upsertEntity } from './format/index.js'
+import { appendAttrs, movesGeometry, parseEntity, parseFragment, upsertEntity } from './format/index.js'
 import type { StoredEntity } from './model.js'
 import * as repo from './repo.js'
 import type { ChangeListener, EntityChange } from './service.js'
@@ -120,7 +120,7 @@ export function createBatchService(db: Kysely<DB>, listeners: ChangeListener[] =
           if (r.created) result.created.push(inc.id)
           if (r.created || r.modified) {
             written.push(r.entity)
-            if (r.created || touchesGeo(r.changes)) geo.push(r.entity)
+            if (r.created || movesGeometry(r.changes)) geo.push(r.entity)
           }
           if (r.created || r.modified || r.changes.length > 0) {
             events.push({
@@ -171,7 +171,7 @@ export function createBatchService(db: Kysely<DB>, listeners: ChangeListener[] =
           result.success.push(id)
           if (r.modified) {
             written.push(r.entity)
-            if (touchesGeo(r.changes)) geo.push(r.entity)
+            if (movesGeometry(r.changes)) geo.push(r.entity)
             events.push({ entityId: id, kind: 'updated', previous: prev, current: r.entity, changes: r.changes })
           }
         }
@@ -209,8 +209,6 @@ export function createBatchService(db: Kysely<DB>, listeners: ChangeListener[] =
 }
 
 /** Whether an update created, changed or deleted a GeoProperty instance. */
-const touchesGeo = (changes: readonly AttrChange[]) =>
-  changes.some((c) => c.current?.type === 'GeoProperty' || c.previous?.type === 'GeoProperty')
 
 export function createdChanges(e: StoredEntity) {
   return Object.entries(e.attrs).flatMap(([attr, insts]) =>

@@ -19,6 +19,18 @@ export interface AttrChange {
   late?: true
 }
 
+/**
+ * Whether the changes move a geometry (a GeoProperty created, deleted, or given another value): only then is the
+ * entity's PostGIS projection written again. Late observations leave the state, hence the geometry, alone.
+ */
+export function movesGeometry(changes: readonly AttrChange[]): boolean {
+  return changes.some((c) => {
+    if (c.late || (c.current?.type !== 'GeoProperty' && c.previous?.type !== 'GeoProperty')) return false
+    if (!c.current || !c.previous || c.current.type !== c.previous.type) return true
+    return JSON.stringify(c.current.value) !== JSON.stringify(c.previous.value)
+  })
+}
+
 export interface NotUpdated {
   attr: string
   datasetId?: string
