@@ -15,6 +15,7 @@ export interface Config {
   readonly dataDir: string
   readonly databaseUrl: string | undefined
   readonly dbPoolSize: number
+  readonly dbPrepare: boolean
   readonly logLevel: string
   readonly bodyLimit: number
   readonly defaultTenant: string
@@ -84,6 +85,11 @@ export const CONFIG_DOCS: readonly Setting[] = [
     help: 'PostgreSQL URL, e.g. postgres://user@127.0.0.1:5432/urbe',
   },
   { env: 'URBE_DB_POOL', default: '10', help: 'PostgreSQL pool size' },
+  {
+    env: 'URBE_DB_PREPARE',
+    default: 'true',
+    help: 'named (prepared) statements for repeated SQL; false behind a transaction-pooling PgBouncer',
+  },
   { env: 'LOG_LEVEL', default: 'info', help: 'pino level: fatal, error, warn, info, debug, trace, silent' },
   { env: 'URBE_BODY_LIMIT', default: '10485760', help: 'largest request body in bytes (10 MB)' },
   { env: 'URBE_DEFAULT_TENANT', default: '046017', help: 'tenant (ISTAT code) used when a request names none' },
@@ -263,6 +269,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     dataDir: path.resolve(env.URBE_DATA_DIR || '.urbe'),
     databaseUrl: env.DATABASE_URL || undefined,
     dbPoolSize: int(env, 'URBE_DB_POOL', 10, 1, 500),
+    dbPrepare: bool(env, 'URBE_DB_PREPARE', true),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info') as string,
     bodyLimit: int(env, 'URBE_BODY_LIMIT', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     defaultTenant,

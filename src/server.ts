@@ -26,6 +26,7 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.dbPoolSize,
+    prepare: config.dbPrepare,
   })
   const m = await migrate(database, undefined, (mig) =>
     log.info({ version: mig.version }, `applying migration ${mig.name}`),

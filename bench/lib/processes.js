@@ -5,12 +5,26 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { ROOT } from './config.js'
 
+// Children still running when the benchmark is interrupted (Ctrl-C, kill) are stopped with it, not left orphaned.
+const children = new Set()
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(sig, () => {
+    for (const c of children) c.kill('SIGKILL')
+    process.exit(130)
+  })
+}
+process.once('exit', () => {
+  for (const c of children) c.kill('SIGKILL')
+})
+
 function startChild({ script, args = [], env = {}, ready, label, nodeArgs = [], timeoutMs = 120_000 }) {
   const proc = spawn(process.execPath, [...nodeArgs, script, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  children.add(proc)
+  proc.on('exit', () => children.delete(proc))
   let out = ''
   const collect = (d) => {
     out += d

@@ -3,6 +3,7 @@
  * The same SQL and the same migrations run on both.
  */
 import fs from 'node:fs'
+import { prepareRepeatedStatements } from './prepared.js'
 import { Kysely, type LogEvent, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { lockDataDir } from './data-dir-lock.js'
@@ -50,6 +51,8 @@ export interface OpenOptions {
   poolSize?: number
   /** PostgreSQL: the longest a statement may run (a guard against runaway queries). */
   statementTimeoutMs?: number
+  /** Named statements for repeated SQL (PostgreSQL only; default true). */
+  prepare?: boolean
 }
 
 // int8 (counts, bigserial) as numbers, numeric as numbers: same on both engines.
@@ -60,11 +63,11 @@ pg.types.setTypeParser(NUMERIC, (v) => Number(v))
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   return opts.databaseUrl
-    ? openPostgres(opts.databaseUrl, opts.poolSize ?? 10, opts.statementTimeoutMs ?? 30_000)
+    ? openPostgres(opts.databaseUrl, opts.poolSize ?? 10, opts.statementTimeoutMs ?? 30_000, opts.prepare ?? true)
     : openPglite(opts.dataDir)
 }
 
-async function openPostgres(url: string, max: number, statementTimeout: number): Promise<Database> {
+async function openPostgres(url: string, max: number, statementTimeout: number, prepare: boolean): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max,
@@ -75,6 +78,7 @@ async function openPostgres(url: string, max: number, statementTimeout: number):
   pool.on('error', () => {
     /* idle client errors are reported by the next query */
   })
+  if (prepare) prepareRepeatedStatements(pool)
   const obs = queryObservers()
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: obs.log })
   await sql`SELECT 1`.execute(db)

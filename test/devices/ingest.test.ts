@@ -59,6 +59,7 @@ describe('device measurements', () => {
       { device_id: 'dup-1', apikey: key, protocol: 'ul' },
       { device_id: 'dup-2', apikey: key, protocol: 'ul' },
       { device_id: 'bad-1', apikey: key, protocol: 'ul' },
+      { device_id: 'late-1', apikey: key },
     ])
   })
   afterAll(() => g?.close())
@@ -84,6 +85,34 @@ describe('device measurements', () => {
     expect(e.temperature.observedAt).toBe('2026-03-01T10:05:00.000Z')
     expect(e.relativeHumidity.observedAt).toBe('2026-03-01T10:00:00.000Z')
     expect(await history(id('ul-1'), 'temperature')).toBe(2)
+  })
+
+  it('keeps the newer value when an older measurement arrives late, and puts the late one in history', async () => {
+    const c = await g.client()
+    const at = (iso: string, t: number, h?: number) =>
+      c.publishAsync(
+        `/${key}/late-1/attrs`,
+        JSON.stringify({ t, ...(h === undefined ? {} : { h }), TimeInstant: iso }),
+        {
+          qos: 1,
+        },
+      )
+    await at('2026-05-01T12:00:00Z', 20, 60)
+    await value('late-1', 'temperature', 20)
+    await at('2026-05-01T11:00:00Z', 15) // an hour late (a buffered uplink, a backfill)
+    await g.until(async () => (await history(id('late-1'), 'temperature')) === 2)
+    const e = await g.entity(id('late-1'))
+    expect(e!.temperature).toMatchObject({ value: 20, observedAt: '2026-05-01T12:00:00.000Z' })
+    // a newer one still replaces it, and an attribute the late message does not carry is untouched
+    await at('2026-05-01T13:00:00Z', 25)
+    const n = await value('late-1', 'temperature', 25)
+    expect(n.relativeHumidity.value).toBe(60)
+    expect(await history(id('late-1'), 'temperature')).toBe(3)
+    const r = await sql<{ v: number }>`SELECT (inst->>'value')::float8 AS v FROM ngsi_attr_history
+      WHERE tenant = ${A} AND entity_id = ${id('late-1')} AND attr LIKE '%temperature' ORDER BY observed_at`.execute(
+      g.database.db,
+    )
+    expect(r.rows.map((x) => Number(x.v))).toEqual([15, 20, 25])
   })
 
   it('stores a single attribute from .../attrs/<objectId>, and unmapped values under their own name', async () => {

@@ -166,3 +166,51 @@ describe('NGSI-LD notification delivery', () => {
     expect(new Set(rx.entities().map((d) => d.id)).size).toBe(120)
   })
 })
+
+describe('NGSI-LD notification delivery with many subscriptions to one hanging receiver', () => {
+  let t: TestApp
+  const receivers: Receiver[] = []
+  beforeAll(async () => {
+    t = await createTestApp({
+      ...ENV,
+      URBE_NOTIFY_TIMEOUT_MS: '4000',
+      URBE_NOTIFY_PARALLEL: '8',
+      URBE_NOTIFY_ENDPOINT_CONCURRENCY: '2',
+    })
+  })
+  afterAll(async () => {
+    await t?.close()
+    for (const r of receivers) await r.close()
+  })
+  const call = (method: string, url: string, payload?: unknown) =>
+    t.call({
+      method: method as 'GET',
+      url: `/ngsi-ld/v1${url}`,
+      key: t.keys[A]!.operator,
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    })
+  const subscribe = async (type: string, uri: string) => {
+    const r = await call('POST', '/subscriptions', {
+      type: 'Subscription',
+      entities: [{ type }],
+      notification: { format: 'keyValues', endpoint: { uri } },
+    })
+    expect(r.statusCode, r.body).toBe(201)
+  }
+
+  it('takes no more of its subscriptions at once than the endpoint may have, so the others go on', async () => {
+    const hanging = await startReceiver()
+    hanging.respond = () => sleep(4500).then(() => 200)
+    const fast = await startReceiver()
+    receivers.push(hanging, fast)
+    // more subscriptions to the hanging receiver than the process delivers at once
+    for (let i = 0; i < 12; i++) await subscribe('Stuck', hanging.url)
+    await subscribe('Fine', fast.url)
+    await call('POST', '/entities', { id: 'urn:x:stuck', type: 'Stuck', n: { type: 'Property', value: 1 } })
+    await sleep(400) // the hanging lanes are claimed and waiting
+    const t0 = Date.now()
+    await call('POST', '/entities', { id: 'urn:x:fine', type: 'Fine', n: { type: 'Property', value: 1 } })
+    await waitFor(() => fast.entities().length === 1, 10_000, 'the fast receiver')
+    expect(Date.now() - t0).toBeLessThan(2000)
+  })
+})

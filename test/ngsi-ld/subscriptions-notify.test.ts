@@ -263,9 +263,10 @@ describe('NGSI-LD notifications', () => {
     await waitFor(() => rx.received.length >= 2, 5000, 'two periodic notifications')
     const [a, b] = rx.received
     expect(a!.body.data.map((d) => d.id).sort()).toEqual(['urn:ngsi-ld:Room:16', 'urn:ngsi-ld:Room:17'])
-    expect(b!.at - a!.at).toBeGreaterThanOrEqual(800)
+    // one second apart, less what a late first round (a loaded machine) took from the gap
+    expect(b!.at - a!.at).toBeGreaterThanOrEqual(500)
     await call('PATCH', `/subscriptions/${encodeURIComponent(id)}`, { isActive: false })
-    await sleep(300)
+    await sleep(600) // a round already under way may still arrive
     const n = rx.received.length
     await sleep(1500)
     expect(rx.received.length).toBe(n)

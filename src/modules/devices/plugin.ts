@@ -214,8 +214,13 @@ export function createDevices(deps: DevicesDeps) {
             registry: cache,
             metrics,
             log,
+            verifyApiKey: (key) => deps.services.apiKeys.verify(key),
           })
           transport = { kind: 'embedded', port: b.port, publisher: b.publisher, close: b.close }
+          ngsi.localMqtt.broker = {
+            port: b.port,
+            publish: (topic, payload, qos) => b.publisher.publish(topic, payload, qos),
+          }
         }
       }
       worker.start()
@@ -226,6 +231,7 @@ export function createDevices(deps: DevicesDeps) {
       stopping ??= (async () => {
         const t = transport
         transport = undefined
+        ngsi.localMqtt.broker = undefined
         if (t) {
           await Promise.race([t.close(), new Promise((r) => setTimeout(r, 3000).unref())]).catch((e) =>
             log.warn({ err: e }, 'MQTT close failed'),

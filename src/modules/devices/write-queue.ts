@@ -117,7 +117,9 @@ export function createWriteQueue(opts: WriteQueueOptions) {
     for (let attempt = 0; ; attempt++) {
       try {
         const batchItems: BatchItem[] = items.map((i) => ({ body: i.body, ctx: i.ctx }))
-        const result = await opts.gatewayWrite.run(true, () => batch.upsert(tenant, batchItems, 'update'))
+        const result = await opts.gatewayWrite.run(true, () =>
+          batch.upsert(tenant, batchItems, 'update', { keepNewer: true }),
+        )
         const failed = new Map(result.errors.map((e) => [e.entityId, e.error.detail]))
         const now = Date.now()
         let stored = 0

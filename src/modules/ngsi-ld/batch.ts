@@ -8,7 +8,7 @@ import type { DB } from '../../db/schema.js'
 import { AppError, isAppError } from '../../errors.js'
 import { ERRORS } from '../../errors.js'
 import type { ActiveContext } from './context/index.js'
-import { type AttrChange, appendAttrs, parseEntity, parseFragment, upsertEntity } from './format/index.js'
+import { appendAttrs, movesGeometry, parseEntity, parseFragment, upsertEntity } from './format/index.js'
 import type { StoredEntity } from './model.js'
 import * as repo from './repo.js'
 import type { ChangeListener, EntityChange } from './service.js'
@@ -90,7 +90,16 @@ export function createBatchService(db: Kysely<DB>, listeners: ChangeListener[] =
       return result
     },
 
-    async upsert(tenant: string, items: BatchItem[], mode: 'replace' | 'update'): Promise<BatchResult> {
+    /**
+     * `keepNewer` (the device gateway): an attribute observed before the stored instance (a late or backfilled
+     * measurement) goes to history only; the entity keeps its newer value.
+     */
+    async upsert(
+      tenant: string,
+      items: BatchItem[],
+      mode: 'replace' | 'update',
+      opts: { keepNewer?: boolean } = {},
+    ): Promise<BatchResult> {
       const result: BatchResult = { success: [], errors: [], created: [] }
       const t = now()
       const incoming = parseAll(items, (it) => parseEntity(it.body, it.ctx, { now: t }), result)
@@ -106,12 +115,14 @@ export function createBatchService(db: Kysely<DB>, listeners: ChangeListener[] =
         const events: EntityChange[] = []
         for (const inc of incoming) {
           const prev = current.get(inc.id)
-          const r = upsertEntity(prev, inc, { mode, now: t })
+          const r = upsertEntity(prev, inc, { mode, now: t, keepNewer: opts.keepNewer === true })
           result.success.push(inc.id)
           if (r.created) result.created.push(inc.id)
           if (r.created || r.modified) {
             written.push(r.entity)
-            if (r.created || touchesGeo(r.changes)) geo.push(r.entity)
+            if (r.created || movesGeometry(r.changes)) geo.push(r.entity)
+          }
+          if (r.created || r.modified || r.changes.length > 0) {
             events.push({
               entityId: inc.id,
               kind: r.created ? 'created' : 'updated',
@@ -160,7 +171,7 @@ export function createBatchService(db: Kysely<DB>, listeners: ChangeListener[] =
           result.success.push(id)
           if (r.modified) {
             written.push(r.entity)
-            if (touchesGeo(r.changes)) geo.push(r.entity)
+            if (movesGeometry(r.changes)) geo.push(r.entity)
             events.push({ entityId: id, kind: 'updated', previous: prev, current: r.entity, changes: r.changes })
           }
         }
@@ -198,8 +209,6 @@ export function createBatchService(db: Kysely<DB>, listeners: ChangeListener[] =
 }
 
 /** Whether an update created, changed or deleted a GeoProperty instance. */
-const touchesGeo = (changes: readonly AttrChange[]) =>
-  changes.some((c) => c.current?.type === 'GeoProperty' || c.previous?.type === 'GeoProperty')
 
 export function createdChanges(e: StoredEntity) {
   return Object.entries(e.attrs).flatMap(([attr, insts]) =>

@@ -10,13 +10,15 @@ import { discoveryRoutes } from './routes/discovery.js'
 import { entityRoutes } from './routes/entities.js'
 import { type ChangeListener, createEntityService } from './service.js'
 import { createSubscriptions } from './subscriptions/index.js'
+import { createLocalMqtt } from './subscriptions/local-mqtt.js'
 import { createTemporal } from './temporal/index.js'
 
 export function createNgsiLd(deps: Omit<NgsiDeps, 'resolver'>, listeners: ChangeListener[] = []) {
   const store = createDbContextStore(deps.db)
   const resolver = createContextResolver({ store, fetchTimeoutMs: deps.config.contextFetchTimeoutMs })
   const full: NgsiDeps = { ...deps, resolver }
-  const subscriptions = createSubscriptions({ db: deps.db, config: deps.config, resolver })
+  const localMqtt = createLocalMqtt()
+  const subscriptions = createSubscriptions({ db: deps.db, config: deps.config, resolver, localMqtt })
   const temporal = createTemporal(deps.db, deps.config)
   const all = [temporal.listener, ...listeners, subscriptions.listener]
   const entities = createEntityService(deps.db, all)
@@ -27,6 +29,8 @@ export function createNgsiLd(deps: Omit<NgsiDeps, 'resolver'>, listeners: Change
     batch,
     subscriptions,
     temporal,
+    /** Where MQTT notifications reach the embedded broker: the device gateway attaches it once it runs. */
+    localMqtt,
     routes(app: FastifyInstance) {
       entityRoutes(app, full, entities)
       batchRoutes(app, full, batch)

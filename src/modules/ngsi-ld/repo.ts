@@ -1,6 +1,6 @@
 /**
  * SQL of the NGSI-LD current state. Every operation is one statement (or one per table) whatever the number of
- * entities: batches travel as arrays and are unnested by PostgreSQL.
+ * entities: batches travel as one JSON parameter, unpacked by PostgreSQL.
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
@@ -52,43 +52,44 @@ export async function lockEntities(
   return map
 }
 
-function arrays(entities: readonly StoredEntity[]) {
-  return {
-    ids: entities.map((e) => e.id),
-    types: entities.map((e) => JSON.stringify(e.types)),
-    scopes: entities.map((e) => (e.scopes?.length ? JSON.stringify(e.scopes) : null)),
-    attrs: entities.map((e) => JSON.stringify(e.attrs)),
-    created: entities.map((e) => e.createdAt),
-    modified: entities.map((e) => e.modifiedAt),
-  }
+/**
+ * A batch of entities as one JSON parameter: one native `JSON.stringify` instead of six array parameters of JSON
+ * strings (node-pg escapes every quote of an array literal), unpacked by PostgreSQL with `jsonb_to_recordset`.
+ */
+function rowsJson(entities: readonly StoredEntity[]): string {
+  return JSON.stringify(
+    entities.map((e) => ({
+      id: e.id,
+      types: e.types,
+      scopes: e.scopes?.length ? e.scopes : null,
+      attrs: e.attrs,
+      created: e.createdAt,
+      modified: e.modifiedAt,
+    })),
+  )
 }
 
-const unnested = (a: ReturnType<typeof arrays>) => sql`SELECT
-    u.id,
-    ARRAY(SELECT jsonb_array_elements_text(u.types::jsonb)),
-    CASE WHEN u.scopes IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(u.scopes::jsonb)) END,
-    u.attrs::jsonb, u.created::timestamptz, u.modified::timestamptz
-  FROM unnest(${a.ids}::text[], ${a.types}::text[], ${a.scopes}::text[], ${a.attrs}::text[], ${a.created}::text[],
-    ${a.modified}::text[]) AS u(id, types, scopes, attrs, created, modified)`
+const unnested = (json: string) => sql`SELECT u.id, u.types, u.scopes, u.attrs, u.created, u.modified
+  FROM jsonb_to_recordset(${json}::jsonb)
+    AS u(id text, types text[], scopes text[], attrs jsonb, created timestamptz, modified timestamptz)`
 
 /** Inserts new entities; returns the ids that already existed (and were left alone). */
 export async function insertEntities(trx: Db, tenant: string, entities: readonly StoredEntity[]): Promise<Set<string>> {
   if (entities.length === 0) return new Set()
-  const a = arrays(entities)
   const r = await sql<{
     id: string
   }>`INSERT INTO ngsi_entities (tenant, id, types, scopes, attrs, created_at, modified_at)
-    SELECT ${tenant}, x.* FROM (${unnested(a)}) AS x
+    SELECT ${tenant}, x.* FROM (${unnested(rowsJson(entities))}) AS x
     ON CONFLICT (tenant, id) DO NOTHING RETURNING id`.execute(trx)
   const inserted = new Set(r.rows.map((x) => x.id))
-  return new Set(a.ids.filter((id) => !inserted.has(id)))
+  return new Set(entities.map((e) => e.id).filter((id) => !inserted.has(id)))
 }
 
 /** Writes the full new state of entities (insert or overwrite; createdAt of existing rows is kept). */
 export async function writeEntities(trx: Db, tenant: string, entities: readonly StoredEntity[]): Promise<void> {
   if (entities.length === 0) return
   await sql`INSERT INTO ngsi_entities (tenant, id, types, scopes, attrs, created_at, modified_at)
-    SELECT ${tenant}, x.* FROM (${unnested(arrays(entities))}) AS x
+    SELECT ${tenant}, x.* FROM (${unnested(rowsJson(entities))}) AS x
     ON CONFLICT (tenant, id) DO UPDATE SET types = EXCLUDED.types, scopes = EXCLUDED.scopes, attrs = EXCLUDED.attrs,
       modified_at = EXCLUDED.modified_at`.execute(trx)
 }

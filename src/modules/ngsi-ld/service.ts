@@ -13,6 +13,7 @@ import {
   type EntityFragment,
   type MergeResult,
   mergeEntity,
+  movesGeometry,
   parseAttributeFragment,
   parseAttributeInstance,
   parseEntity,
@@ -37,9 +38,6 @@ export interface EntityChange {
 /** Called inside the write transaction with every change (history and subscriptions register here). */
 export type ChangeListener = (trx: Kysely<DB>, tenant: string, changes: EntityChange[]) => Promise<void>
 
-const touchesGeo = (changes: AttrChange[]) =>
-  changes.some((c) => c.current?.type === 'GeoProperty' || c.previous?.type === 'GeoProperty')
-
 export function createEntityService(db: Kysely<DB>, listeners: ChangeListener[] = []) {
   const now = () => new Date().toISOString()
 
@@ -62,7 +60,7 @@ export function createEntityService(db: Kysely<DB>, listeners: ChangeListener[] 
       if (!current) throw new AppError('ResourceNotFound', `Entity ${id} does not exist`)
       const result = fn(current)
       if (result.modified) {
-        const geo = touchesGeo(result.changes) ? [result.entity] : []
+        const geo = movesGeometry(result.changes) ? [result.entity] : []
         await commit(trx, tenant, [result.entity], geo, [
           { entityId: id, kind: 'updated', previous: current, current: result.entity, changes: result.changes },
         ])

@@ -8,6 +8,10 @@
  * name) or as its user name. It may publish only on device topics whose key is a known key (its own, if it
  * authenticated); a wrong key closes the connection (MQTT 3.1.1 has no negative PUBACK). It may subscribe only to
  * topics under a key it knows (no wildcard in the key level): a device subscribes to `/{apikey}/{deviceId}/cmd`.
+ *
+ * NGSI-LD notifications: a receiver that connects with an Urbe API key (`urbe_...`, as password or user name) may
+ * subscribe to `ngsi-ld/{its tenant}/...`, where the notifier of that tenant's subscriptions publishes in-process.
+ * Nobody publishes there over the network.
  */
 import net from 'node:net'
 import { Aedes, type Client } from 'aedes'
@@ -16,6 +20,7 @@ import type { Publisher } from '../commands/worker.js'
 import type { Ingest } from '../ingest.js'
 import type { DeviceMetrics } from '../metrics.js'
 import type { RegistryCache } from '../registry-cache.js'
+import { NOTIFY_TOPIC_ROOT, notificationTopicTenant } from '../../ngsi-ld/subscriptions/local-mqtt.js'
 import { parseTopic } from '../topics.js'
 
 export interface EmbeddedBrokerDeps {
@@ -25,6 +30,8 @@ export interface EmbeddedBrokerDeps {
   registry: RegistryCache
   metrics: DeviceMetrics
   log: Logger
+  /** Checks an Urbe API key; resolves to its tenant (receivers of NGSI-LD notifications). */
+  verifyApiKey?: (key: string) => Promise<{ kind: string; tenant?: string }>
 }
 
 export interface EmbeddedBroker {
@@ -33,7 +40,7 @@ export interface EmbeddedBroker {
   close(): Promise<void>
 }
 
-type AuthClient = Client & { urbeKey?: string }
+type AuthClient = Client & { urbeKey?: string; urbeTenant?: string }
 
 function refused(message: string, returnCode = 4) {
   return Object.assign(new Error(message), { returnCode })
@@ -60,6 +67,14 @@ export async function startEmbeddedBroker(deps: EmbeddedBrokerDeps): Promise<Emb
     if (candidates.length === 0) return done(null, true)
     void (async () => {
       for (const key of candidates) {
+        if (key.startsWith('urbe_') && deps.verifyApiKey) {
+          const p = await deps.verifyApiKey(key).catch(() => undefined)
+          if (p?.kind === 'apikey' && p.tenant) {
+            c.urbeTenant = p.tenant
+            return done(null, true)
+          }
+          continue
+        }
         if (await registry.group(key).catch(() => undefined)) {
           c.urbeKey = key
           return done(null, true)
@@ -74,6 +89,7 @@ export async function startEmbeddedBroker(deps: EmbeddedBrokerDeps): Promise<Emb
   aedes.authorizePublish = (client, packet, done) => {
     if (!client) return done(null)
     const c = client as AuthClient
+    if (c.urbeTenant) return done(new Error('a notification receiver may not publish'))
     const t = parseTopic(packet.topic)
     if (!t || t.kind === 'cmd') {
       metrics.reject('_unknown', t ? 'not_allowed' : 'invalid_topic')
@@ -109,6 +125,11 @@ export async function startEmbeddedBroker(deps: EmbeddedBrokerDeps): Promise<Emb
 
   aedes.authorizeSubscribe = (client, sub, done) => {
     const c = client as AuthClient
+    if (sub.topic.split('/')[0] === NOTIFY_TOPIC_ROOT) {
+      const tenant = notificationTopicTenant(sub.topic)
+      return done(null, tenant !== undefined && tenant === c.urbeTenant ? sub : null)
+    }
+    if (c.urbeTenant) return done(null, null)
     const key = filterKey(sub.topic)
     if (!key || (c.urbeKey && c.urbeKey !== key)) return done(null, null)
     registry.group(key).then(

@@ -12,6 +12,23 @@ export interface AttrChange {
   kind: 'created' | 'updated' | 'deleted'
   previous?: AttrInstance
   current?: AttrInstance
+  /**
+   * A late observation (`observedAt` older than the stored instance's, from a writer that asked to keep newer
+   * values): it goes to history, the state keeps `previous`, and subscriptions ignore it.
+   */
+  late?: true
+}
+
+/**
+ * Whether the changes move a geometry (a GeoProperty created, deleted, or given another value): only then is the
+ * entity's PostGIS projection written again. Late observations leave the state, hence the geometry, alone.
+ */
+export function movesGeometry(changes: readonly AttrChange[]): boolean {
+  return changes.some((c) => {
+    if (c.late || (c.current?.type !== 'GeoProperty' && c.previous?.type !== 'GeoProperty')) return false
+    if (!c.current || !c.previous || c.current.type !== c.previous.type) return true
+    return JSON.stringify(c.current.value) !== JSON.stringify(c.previous.value)
+  })
 }
 
 export interface NotUpdated {
@@ -70,6 +87,13 @@ export class ChangeSet {
     this.touch(attr)
   }
 
+  /** Records a late observation: a change for history, the state left as it is. */
+  late(attr: string, inst: AttrInstance, previous: AttrInstance): void {
+    this.changes.push(
+      withDataset({ attr, kind: 'updated' as const, previous, current: inst, late: true as const }, inst.datasetId),
+    )
+  }
+
   /** Removes the instance with this datasetId; false if there is none. */
   delete(attr: string, datasetId: string | undefined): boolean {
     const list = this.attrs[attr] ?? []
@@ -93,7 +117,7 @@ export class ChangeSet {
     const cur = current.scopes ?? []
     const next = scopes ?? []
     const sameScopes = cur.length === next.length && cur.every((s, i) => s === next[i])
-    const modified = this.changes.length > 0 || !sameTypes || !sameScopes
+    const modified = this.changes.some((c) => !c.late) || !sameTypes || !sameScopes
     const entity: StoredEntity = modified
       ? { ...current, types, attrs: this.attrs, modifiedAt: now }
       : { ...current, attrs: { ...current.attrs } }

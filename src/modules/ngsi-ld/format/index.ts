@@ -2,6 +2,7 @@
  * NGSI-LD payloads <-> the stored form, and the semantics of every update operation (ETSI GS CIM 009 v1.8.1).
  */
 export type { AttrChange, MergeResult, NotUpdated } from './change-set.js'
+export { movesGeometry } from './change-set.js'
 export {
   GEO_ATTR_IRIS,
   MAX_DEPTH,

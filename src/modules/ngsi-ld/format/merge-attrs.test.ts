@@ -282,3 +282,29 @@ describe('deleteAttr (5.6.5)', () => {
     )
   })
 })
+
+describe('appendAttrs with keepNewer (the device gateway)', () => {
+  const at = (observedAt: string, value: number) => ({
+    attrs: { [TEMP]: [{ type: 'Property' as const, value, observedAt, ...NEW }] },
+    types: [],
+  })
+  const base: StoredEntity = { ...current, scopes: [] }
+
+  it('keeps a newer stored observation and reports the late one as a history-only change', () => {
+    const r = appendAttrs(base, at('2022-03-14T00:00:00.000Z', 10), { now: NOW, keepNewer: true })
+    expect(r.modified).toBe(false)
+    expect(r.entity.attrs[TEMP]![0]!.value).toBe(25)
+    expect(r.changes).toHaveLength(1)
+    expect(r.changes[0]).toMatchObject({ attr: TEMP, kind: 'updated', late: true, previous: { value: 25 } })
+    expect(r.changes[0]!.current).toMatchObject({ value: 10, observedAt: '2022-03-14T00:00:00.000Z' })
+  })
+
+  it('replaces it with a newer observation, and without keepNewer whatever the times', () => {
+    const newer = appendAttrs(base, at('2022-03-15T00:00:00.000Z', 30), { now: NOW, keepNewer: true })
+    expect(newer.modified).toBe(true)
+    expect(newer.entity.attrs[TEMP]![0]!.value).toBe(30)
+    expect(newer.changes[0]!.late).toBeUndefined()
+    const plain = appendAttrs(base, at('2022-03-14T00:00:00.000Z', 10), { now: NOW })
+    expect(plain.entity.attrs[TEMP]![0]!.value).toBe(10)
+  })
+})

@@ -19,6 +19,12 @@ function notFound(attr: string, datasetId?: string): never {
   })
 }
 
+/** Both observed, and `inst` before `prev`. */
+function isLate(inst: AttrInstance, prev: AttrInstance): boolean {
+  if (inst.observedAt === undefined || prev.observedAt === undefined) return false
+  return Date.parse(inst.observedAt) < Date.parse(prev.observedAt)
+}
+
 /** `@none` names the default instance (clause 4.5.5). */
 const dataset = (d: string | undefined) => (d === '@none' ? undefined : d)
 
@@ -30,7 +36,7 @@ const dataset = (d: string | undefined) => (d === '@none' ? undefined : d)
 export function appendAttrs(
   current: StoredEntity,
   incoming: EntityFragment,
-  opts: { noOverwrite?: boolean; now: string },
+  opts: { noOverwrite?: boolean; now: string; keepNewer?: boolean },
 ): MergeResult {
   const cs = new ChangeSet(current.attrs)
   const noOverwrite = opts.noOverwrite === true
@@ -39,6 +45,8 @@ export function appendAttrs(
       const prev = cs.get(attr, inst.datasetId)
       if (prev && noOverwrite) {
         cs.skip(attr, inst.datasetId, `${describe(attr, inst.datasetId)} already exists and noOverwrite was requested`)
+      } else if (prev && opts.keepNewer && isLate(inst, prev)) {
+        cs.late(attr, stamp(inst, opts.now, prev.createdAt), prev)
       } else {
         cs.set(attr, stamp(inst, opts.now, prev?.createdAt))
       }

@@ -112,7 +112,7 @@ export interface UpsertResult extends MergeResult {
 export function upsertEntity(
   current: StoredEntity | undefined,
   incoming: StoredEntity,
-  opts: { mode: 'replace' | 'update'; now: string },
+  opts: { mode: 'replace' | 'update'; now: string; keepNewer?: boolean },
 ): UpsertResult {
   if (!current) {
     const attrs = stampAll(incoming.attrs, opts.now)
@@ -122,6 +122,8 @@ export function upsertEntity(
     return { entity, attrs, updated, notUpdated: [], changes, modified: true, created: true }
   }
   const result =
-    opts.mode === 'update' ? appendAttrs(current, incoming, { now: opts.now }) : replaceEntity(current, incoming, opts)
+    opts.mode === 'update'
+      ? appendAttrs(current, incoming, { now: opts.now, keepNewer: opts.keepNewer === true })
+      : replaceEntity(current, incoming, opts)
   return { ...result, created: false }
 }

@@ -5,6 +5,7 @@
 import { AppError } from '../../../errors.js'
 import { type AttrInstance, type AttrType, CORE_MEMBERS, VALUE_MEMBER } from '../model.js'
 import { NGSI_LD_NULL, VALUE_MEMBERS } from './constants.js'
+import { cloneJson } from './clone-json.js'
 import { validateGeometry } from './geojson.js'
 import { type AttrFragment, hasValueMember, isNullInstance, subAttributeKeys } from './shape.js'
 import { isPlainObject } from './validation.js'
@@ -13,7 +14,7 @@ const PATCHABLE_MEMBERS = ['observedAt', 'unitCode', 'objectType'] as const
 
 /** A copy of the instance stamped as written at `now`, keeping `createdAt` of the instance it replaces. */
 export function stamp(inst: AttrInstance, now: string, createdAt?: string): AttrInstance {
-  return { ...structuredClone(inst), createdAt: createdAt ?? now, modifiedAt: now }
+  return { ...cloneJson(inst), createdAt: createdAt ?? now, modifiedAt: now }
 }
 
 /** RFC 7396 merge of JSON objects; "urn:ngsi-ld:null" removes a member. Returns a new object. */
@@ -22,7 +23,7 @@ export function jsonMergePatch(target: unknown, patch: Record<string, unknown>):
   for (const [k, v] of Object.entries(patch)) {
     if (v === NGSI_LD_NULL) delete out[k]
     else if (isPlainObject(v)) out[k] = jsonMergePatch(out[k], v)
-    else out[k] = structuredClone(v)
+    else out[k] = cloneJson(v)
   }
   return out
 }
@@ -30,14 +31,14 @@ export function jsonMergePatch(target: unknown, patch: Record<string, unknown>):
 function mergeValue(type: AttrType, previous: unknown, next: unknown): unknown {
   // Property values and language maps are merged in depth (5.5.12 example 2); geometries, JSON and lists are replaced
   if ((type === 'Property' || type === 'LanguageProperty') && isPlainObject(next)) return jsonMergePatch(previous, next)
-  return structuredClone(next)
+  return cloneJson(next)
 }
 
 function patchMembers(out: AttrInstance, fragment: AttrFragment): void {
   for (const k of PATCHABLE_MEMBERS) {
     const v = fragment[k]
     if (v === NGSI_LD_NULL) delete out[k]
-    else if (v !== undefined) out[k] = structuredClone(v) as never
+    else if (v !== undefined) out[k] = cloneJson(v) as never
   }
 }
 
@@ -48,7 +49,7 @@ function patchMembers(out: AttrInstance, fragment: AttrFragment): void {
 export function mergeInstance(previous: AttrInstance | undefined, fragment: AttrFragment, now: string): AttrInstance {
   const type = fragment.type ?? previous?.type
   if (!type) throw new AppError('BadRequestData', 'an attribute fragment without type or value cannot be merged')
-  const out: AttrInstance = previous ? structuredClone(previous) : { type }
+  const out: AttrInstance = previous ? cloneJson(previous) : { type }
   if (previous && previous.type !== type) delete out[VALUE_MEMBER[previous.type]]
   out.type = type
   const member = VALUE_MEMBER[type]
@@ -78,13 +79,12 @@ export function patchInstance(previous: AttrInstance, fragment: AttrFragment, no
   if (fragment.type && fragment.type !== previous.type) {
     bad(`${path}: the type of an attribute cannot change (${previous.type} -> ${fragment.type})`)
   }
-  const out: AttrInstance = structuredClone(previous)
+  const out: AttrInstance = cloneJson(previous)
   const member = VALUE_MEMBER[previous.type]
   for (const k of VALUE_MEMBERS) {
     if (fragment[k] === undefined) continue
     if (k !== member) bad(`${path}: "${k}" does not fit a ${previous.type} (expected "${member}")`)
-    out[k] =
-      previous.type === 'GeoProperty' ? validateGeometry(fragment[k], `${path}.${k}`) : structuredClone(fragment[k])
+    out[k] = previous.type === 'GeoProperty' ? validateGeometry(fragment[k], `${path}.${k}`) : cloneJson(fragment[k])
   }
   patchMembers(out, fragment)
   for (const k of subAttributeKeys(fragment, CORE_MEMBERS)) {

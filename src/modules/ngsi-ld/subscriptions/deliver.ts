@@ -102,6 +102,7 @@ class LaneRun {
             JSON.stringify({ metadata: built.headers, body: built.payload }),
             endpoint,
             this.timeout,
+            lane.tenant,
           )
         : await env.http.post(endpoint.uri, JSON.stringify(built.payload), built.headers, this.timeout)
     } finally {

@@ -10,6 +10,7 @@ import type { ContextResolver } from '../context/index.js'
 import type { NgsiDeps } from '../http/request.js'
 import { createSubscriptionCache } from './cache.js'
 import { createSubscriptionListener } from './listener.js'
+import type { LocalMqtt } from './local-mqtt.js'
 import { subscriptionRoutes } from './routes.js'
 import { createSubscriptionService } from './service.js'
 import { DeliveryWorker } from './worker.js'
@@ -18,6 +19,7 @@ export interface SubscriptionsDeps {
   db: Kysely<DB>
   config: Config
   resolver: ContextResolver
+  localMqtt?: LocalMqtt
 }
 
 export function createSubscriptions(deps: SubscriptionsDeps) {
@@ -52,7 +54,13 @@ export function createSubscriptions(deps: SubscriptionsDeps) {
     async start(appLog: FastifyBaseLogger): Promise<void> {
       log = appLog
       if (!deps.config.notifyDelivery || worker) return
-      worker = new DeliveryWorker({ db: deps.db, resolver: deps.resolver, config: deps.config, log: appLog })
+      worker = new DeliveryWorker({
+        db: deps.db,
+        resolver: deps.resolver,
+        config: deps.config,
+        log: appLog,
+        ...(deps.localMqtt ? { localMqtt: deps.localMqtt } : {}),
+      })
       await worker.start()
     },
     async stop(): Promise<void> {

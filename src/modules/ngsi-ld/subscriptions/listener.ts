@@ -17,7 +17,13 @@ export interface ListenerOptions {
 }
 
 export function createSubscriptionListener(opts: ListenerOptions): ChangeListener {
-  return async (trx, tenant, changes) => {
+  return async (trx, tenant, all) => {
+    // late observations went to history only: the state did not change
+    const changes = all.flatMap((ch) => {
+      if (!ch.changes.some((c) => c.late)) return [ch]
+      const kept = ch.changes.filter((c) => !c.late)
+      return kept.length > 0 ? [{ ...ch, changes: kept }] : []
+    })
     if (changes.length === 0) return
     const subs = await opts.cache.get(trx, tenant)
     if (subs.length === 0) return

@@ -43,10 +43,13 @@ const ms = (n: number) => sql`(${Math.max(0, Math.round(n))}::float8 * interval 
 const iso = (d: Date | string | null | undefined) =>
   d === null || d === undefined ? undefined : (d instanceof Date ? d : new Date(d)).toISOString()
 
-/** Claims up to `limit` due lanes, skipping endpoints that are busy in this process. */
+/**
+ * Claims up to `limit` due lanes, skipping endpoints that are busy in this process and taking at most `perEndpoint`
+ * lanes of one endpoint, so that many subscriptions to one slow receiver cannot fill every delivery slot.
+ */
 export async function claimLanes(
   db: Db,
-  opts: { owner: string; limit: number; leaseMs: number; busy: string[] },
+  opts: { owner: string; limit: number; leaseMs: number; busy: string[]; perEndpoint: number },
 ): Promise<Lane[]> {
   const r = await sql<{
     tenant: string
@@ -57,13 +60,20 @@ export async function claimLanes(
     inflight: InflightGroup[] | string | null
     def: SubscriptionDef
     context: unknown
-  }>`WITH c AS (
-      SELECT d.tenant, d.subscription_id FROM ngsi_subscription_delivery d
+  }>`WITH due AS (
+      SELECT d.tenant, d.subscription_id, d.next_at,
+        row_number() OVER (PARTITION BY d.endpoint ORDER BY d.next_at) AS nth
+      FROM ngsi_subscription_delivery d
       WHERE d.next_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
         AND NOT (d.endpoint = ANY(${opts.busy}::text[]))
         AND (d.periodic_at <= now() OR EXISTS (SELECT 1 FROM ngsi_notifications n
-          WHERE n.tenant = d.tenant AND n.subscription_id = d.subscription_id))
-      ORDER BY d.next_at
+          WHERE n.tenant = d.tenant AND n.subscription_id = d.subscription_id))),
+    c AS (
+      SELECT d.tenant, d.subscription_id FROM ngsi_subscription_delivery d
+      JOIN due ON due.tenant = d.tenant AND due.subscription_id = d.subscription_id
+      WHERE due.nth <= ${opts.perEndpoint} AND d.next_at <= now()
+        AND (d.lease_until IS NULL OR d.lease_until < now())
+      ORDER BY due.next_at
       LIMIT ${opts.limit}
       FOR UPDATE OF d SKIP LOCKED)
     UPDATE ngsi_subscription_delivery d SET lease_until = now() + ${ms(opts.leaseMs)}, lease_owner = ${opts.owner}

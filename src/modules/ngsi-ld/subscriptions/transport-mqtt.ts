@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { connectAsync, type MqttClient } from 'mqtt'
+import { type LocalMqtt, NOTIFY_TOPIC_ROOT, notificationTopicTenant } from './local-mqtt.js'
 import type { KeyValue } from './model.js'
 import type { SendResult } from './transport-http.js'
 
@@ -15,6 +16,7 @@ export interface MqttTransport {
     message: string,
     info: { notifierInfo?: KeyValue[]; receiverInfo?: KeyValue[] },
     timeoutMs: number,
+    tenant: string,
   ): Promise<SendResult>
   close(): Promise<void>
 }
@@ -40,7 +42,7 @@ export function mqttInfo(info: { notifierInfo?: KeyValue[]; receiverInfo?: KeyVa
   return { qos: Number(get('MQTT-QoS') ?? 0) as 0 | 1 | 2, version: get('MQTT-Version') === 'mqtt5.0' ? 5 : 4 }
 }
 
-export function createMqttTransport(): MqttTransport {
+export function createMqttTransport(local?: LocalMqtt): MqttTransport {
   const conns = new Map<string, Conn>()
   const sweeper = setInterval(() => {
     const now = Date.now()
@@ -79,10 +81,25 @@ export function createMqttTransport(): MqttTransport {
   }
 
   return {
-    async publish(uri, message, info, timeoutMs) {
+    async publish(uri, message, info, timeoutMs, tenant) {
       const url = new URL(uri)
       const topic = decodeURIComponent(url.pathname.replace(/^\//, ''))
       const { qos, version } = mqttInfo(info)
+      const embedded = local?.target(url)
+      if (embedded) {
+        if (notificationTopicTenant(topic) !== tenant) {
+          return {
+            ok: false,
+            error: `MQTT: on the embedded broker, notification topics lie under ${NOTIFY_TOPIC_ROOT}/${tenant}/`,
+          }
+        }
+        try {
+          await withTimeout(embedded.publish(topic, message, qos > 0 ? 1 : 0), timeoutMs, 'MQTT publish')
+          return { ok: true }
+        } catch (e) {
+          return { ok: false, error: `MQTT: ${(e as Error).message ?? String(e)}` }
+        }
+      }
       try {
         const client = await withTimeout(connection(url, version as 4 | 5, timeoutMs), timeoutMs, 'MQTT connect')
         await withTimeout(client.publishAsync(topic, message, { qos }), timeoutMs, 'MQTT publish')

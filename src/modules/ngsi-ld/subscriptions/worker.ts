@@ -12,7 +12,8 @@ import type { ContextResolver } from '../context/index.js'
 import { type DeliveryEnv, deliverLane } from './deliver.js'
 import { claimLanes, clearLeases, isPostgresLite, sweepOrphans } from './outbox.js'
 import { createHttpTransport } from './transport-http.js'
-import { createMqttTransport } from './transport-mqtt.js'
+import type { LocalMqtt } from './local-mqtt.js'
+import { createMqttTransport, type MqttTransport } from './transport-mqtt.js'
 import { type Listening, listenForNotifications } from './wakeup.js'
 
 export interface WorkerLog {
@@ -26,6 +27,8 @@ export interface WorkerOptions {
   resolver: ContextResolver
   config: Config
   log: WorkerLog
+  /** The embedded MQTT broker, for endpoints that name it. */
+  localMqtt?: LocalMqtt
 }
 
 const SWEEP_MS = 10 * 60_000
@@ -45,9 +48,10 @@ export class DeliveryWorker {
   private sweeper: NodeJS.Timeout | undefined
   private listening: Listening | undefined
   private readonly http = createHttpTransport()
-  private readonly mqtt = createMqttTransport()
+  private readonly mqtt: MqttTransport
 
   constructor(private readonly opts: WorkerOptions) {
+    this.mqtt = createMqttTransport(opts.localMqtt)
     const c = opts.config
     this.env = {
       db: opts.db,
@@ -159,6 +163,7 @@ export class DeliveryWorker {
             limit: free,
             leaseMs: this.env.claimLeaseMs,
             busy: this.busyEndpoints(),
+            perEndpoint: this.opts.config.notifyEndpointConcurrency,
           })
         } catch (e) {
           if (!this.stopped) this.opts.log.warn({ err: e }, 'claiming notifications failed')

@@ -89,16 +89,19 @@ async function aggregate(
     ...windowConditions(w, { datasetId: opts.datasetId, withDeletions: false }),
   ]
   // one aggregation per pair (LATERAL): the planner sees a few hundred rows per group and aggregates them by hash,
-  // rather than sorting the whole window; pairs are numbered (k.i) and mapped back below
-  const r = await sql<AggregateRow & { i: number }>`SELECT k.i, x.* FROM ${pairsTable(pairs)}
+  // rather than sorting the whole window; pairs are numbered (k.i) and mapped back below. Rows are grouped by the
+  // bucket's timestamp, turned into epoch milliseconds once per group (numeric arithmetic per row costs a third).
+  const r = await sql<AggregateRow & { i: number; b?: unknown }>`SELECT k.i, x.* FROM ${pairsTable(pairs)}
     CROSS JOIN LATERAL (
-      SELECT h.dataset_id, ${epochMs(bucket(opts.period, col, periodOrigin(w)))} AS start, ${sql.join(select)}
-      FROM ngsi_attr_history h
-      WHERE h.sid = ${seriesKey(sql`k.e`, sql`k.a`)} AND ${sql.join(conds, sql` AND `)}
-      GROUP BY 1, 2
+      SELECT ${epochMs(sql`g.b`)} AS start, g.* FROM (
+        SELECT h.dataset_id, ${bucket(opts.period, col, periodOrigin(w))} AS b, ${sql.join(select)}
+        FROM ngsi_attr_history h
+        WHERE h.sid = ${seriesKey(sql`k.e`, sql`k.a`)} AND ${sql.join(conds, sql` AND `)}
+        GROUP BY 1, 2
+      ) g
     ) x
     ORDER BY k.i, x.dataset_id, x.start`.execute(db)
-  return r.rows.map(({ i, ...row }) => {
+  return r.rows.map(({ i, b: _bucket, ...row }) => {
     const p = pairs[Number(i) - 1]!
     const start = row.start as unknown as number | null
     const first = row.first as unknown as number | undefined
