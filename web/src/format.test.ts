@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatNumber, formatRelative, formatValue, humanize, unitSymbol } from './format'
+import { formatAttr, formatNumber, formatRelative, formatValue, humanize, unitSymbol } from './format'
 
 describe('formatting', () => {
   it('formats numbers in Italian and English', () => {
@@ -15,6 +15,12 @@ describe('formatting', () => {
     expect(formatValue(null, 'it')).toBe('—')
     expect(formatValue({ a: 1 }, 'it')).toBe('{"a":1}')
     expect(unitSymbol('XYZ')).toBe('XYZ')
+  })
+  it('shows Smart Data Models fractions as percentages', () => {
+    expect(formatAttr('fillingLevel', 0.81, 'it')).toBe('81 %')
+    expect(formatAttr('occupancy', 0.345, 'en')).toBe('35 %')
+    expect(formatAttr('occupancy', 12, 'en', 'C62')).toBe('12')
+    expect(formatAttr('temperature', 21.5, 'en', 'CEL')).toBe('21.5 °C')
   })
   it('formats recent times relatively', () => {
     const now = Date.parse('2026-01-01T12:00:00Z')

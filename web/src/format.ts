@@ -51,6 +51,15 @@ export function formatValue(value: unknown, lang: Lang, unitCode?: string): stri
   return JSON.stringify(value)
 }
 
+/** Smart Data Models attributes that are fractions 0..1 (shown as a percentage when they carry no unit). */
+const FRACTIONS = new Set(['fillingLevel', 'occupancy'])
+
+/** A value of the attribute `name`, as formatValue, with fractions shown as percentages. */
+export function formatAttr(name: string, value: unknown, lang: Lang, unitCode?: string): string {
+  if (FRACTIONS.has(name) && typeof value === 'number' && !unitCode) return `${formatNumber(value * 100, lang, 0)} %`
+  return formatValue(value, lang, unitCode)
+}
+
 export function formatDateTime(iso: string | null | undefined, lang: Lang): string {
   if (!iso) return '—'
   const d = new Date(iso)

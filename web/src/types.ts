@@ -35,6 +35,8 @@ export interface PortalEntity {
   location: { type: string; coordinates: unknown } | null
   observedAt: string | null
   values: Record<string, AttrValue>
+  /** The attribute the map colours this entity by (gas meters: numValue rather than the category's primary). */
+  primaryAttr?: string
 }
 
 export interface SeriesPoint {

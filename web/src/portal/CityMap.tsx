@@ -4,7 +4,7 @@
  */
 import type { GeoJSONSource, Map as MlMap, StyleSpecification } from 'maplibre-gl'
 import { useEffect, useRef, useState } from 'react'
-import { formatValue, humanize } from '../format'
+import { formatAttr, humanize } from '../format'
 import { pick, useI18n } from '../i18n'
 import { navigate } from '../router'
 import { stepExpression } from '../scale'
@@ -163,7 +163,7 @@ export default function CityMap(props: CityMapProps) {
         dl.className = 'list-unstyled mb-2'
         for (const [k, v] of Object.entries(ent.values).slice(0, 6)) {
           const li = document.createElement('li')
-          li.textContent = `${humanize(k)}: ${formatValue(v.value, l, v.unitCode)}`
+          li.textContent = `${humanize(k)}: ${formatAttr(k, v.value, l, v.unitCode)}`
           dl.appendChild(li)
         }
         div.appendChild(dl)

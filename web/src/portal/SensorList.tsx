@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react'
 import { Link } from '../components/Link'
-import { formatValue } from '../format'
+import { formatAttr } from '../format'
 import { pick, useI18n } from '../i18n'
 import type { Category, PortalEntity } from '../types'
 
@@ -76,12 +76,13 @@ export function SensorList({
         <ul>
           {rows.slice(0, shown).map((e) => {
             const c = catById.get(e.category)
-            const v = c ? e.values[c.primary.attr] : undefined
+            const attr = e.primaryAttr ?? c?.primary.attr
+            const v = attr ? e.values[attr] : undefined
             return (
               <li key={e.id}>
                 <Link href={sensorHref(e)}>
                   <span>{e.name}</span>
-                  <span className="text-nowrap text-muted">{v ? formatValue(v.value, lang, v.unitCode) : ''}</span>
+                  <span className="text-nowrap text-muted">{v && attr ? formatAttr(attr, v.value, lang, v.unitCode) : ''}</span>
                 </Link>
               </li>
             )

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { Layout } from '../components/Layout'
 import { Link } from '../components/Link'
-import { formatDateTime, formatRelative, formatValue, humanize, unitSymbol } from '../format'
+import { formatAttr, formatDateTime, formatRelative, humanize, unitSymbol } from '../format'
 import { pick, useI18n } from '../i18n'
 import type { Category, PortalEntity, Series } from '../types'
 import { useFetch } from '../use-fetch'
@@ -108,7 +108,7 @@ export default function SensorPage({ tenant: key, id }: { tenant: string; id: st
                   {Object.entries(e.values).map(([k, v]) => (
                     <tr key={k} className={flash.has(k) ? 'value-flash' : undefined} data-attr={k}>
                       <th scope="row">{humanize(k)}</th>
-                      <td data-testid={`value-${k}`}>{formatValue(v.value, lang, v.unitCode)}</td>
+                      <td data-testid={`value-${k}`}>{formatAttr(k, v.value, lang, v.unitCode)}</td>
                       <td className="text-muted small">{formatDateTime(v.observedAt ?? e.observedAt, lang)}</td>
                     </tr>
                   ))}
