@@ -82,7 +82,9 @@ export function SensorList({
               <li key={e.id}>
                 <Link href={sensorHref(e)}>
                   <span>{e.name}</span>
-                  <span className="text-nowrap text-muted">{v && attr ? formatAttr(attr, v.value, lang, v.unitCode) : ''}</span>
+                  <span className="text-nowrap text-muted">
+                    {v && attr ? formatAttr(attr, v.value, lang, v.unitCode) : ''}
+                  </span>
                 </Link>
               </li>
             )
