@@ -41,12 +41,15 @@ export async function insertHistory(
     return
   }
   const ents = JSON.stringify(dedupe(entities).map((e) => ({ id: e.id, ty: e.types, na: e.attrNames, c: e.createdAt })))
+  // The probe of the existing record is a LATERAL subquery with LIMIT, so that it stays a primary-key lookup per row:
+  // written as NOT EXISTS, the planner turned it into a hash anti-join over every temporal entity of the tenant (a
+  // scan of 100,000 rows for a one-attribute PATCH).
   const upsert = sql`INSERT INTO ngsi_temporal_entities AS r (tenant, id, types, attr_names, created_at)
-    SELECT ${tenant}, x.id, ARRAY(SELECT jsonb_array_elements_text(x.ty)), ARRAY(SELECT jsonb_array_elements_text(x.na)), x.c
-    FROM jsonb_to_recordset(${ents}::jsonb) AS x(id text, ty jsonb, na jsonb, c timestamptz)
-    WHERE NOT EXISTS (SELECT 1 FROM ngsi_temporal_entities o WHERE o.tenant = ${tenant} AND o.id = x.id
-      AND o.types = ARRAY(SELECT jsonb_array_elements_text(x.ty))
-      AND o.attr_names @> ARRAY(SELECT jsonb_array_elements_text(x.na)))
+    SELECT ${tenant}, x.id, x.ty, x.na, x.c
+    FROM jsonb_to_recordset(${ents}::jsonb) AS x(id text, ty text[], na text[], c timestamptz)
+    LEFT JOIN LATERAL (SELECT o.types, o.attr_names FROM ngsi_temporal_entities o
+      WHERE o.tenant = ${tenant} AND o.id = x.id LIMIT 1) o ON true
+    WHERE o.types IS NULL OR o.types <> x.ty OR NOT (o.attr_names @> x.na)
     ON CONFLICT (tenant, id) DO UPDATE SET types = EXCLUDED.types,
       attr_names = ARRAY(SELECT DISTINCT n FROM unnest(r.attr_names || EXCLUDED.attr_names) AS n ORDER BY n)`
   if (rows.length === 0) await upsert.execute(trx)
