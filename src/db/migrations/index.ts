@@ -3,6 +3,7 @@ import ngsiLd from './002-ngsi-ld.js'
 import ngsiHistory from './003-ngsi-history.js'
 import ngsiSubscriptions from './004-ngsi-subscriptions.js'
 import devices from './005-devices.js'
+import ginPendingList from './006-gin-pending-list.js'
 
 export interface Migration {
   readonly version: number
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'ngsi-history', sql: ngsiHistory },
   { version: 4, name: 'ngsi-subscriptions', sql: ngsiSubscriptions },
   { version: 5, name: 'devices', sql: devices },
+  { version: 6, name: 'gin-pending-list', sql: ginPendingList },
 ]
