@@ -21,6 +21,8 @@ describe('formatting', () => {
     expect(formatAttr('occupancy', 0.345, 'en')).toBe('35 %')
     expect(formatAttr('occupancy', 12, 'en', 'C62')).toBe('12')
     expect(formatAttr('temperature', 21.5, 'en', 'CEL')).toBe('21.5 °C')
+    expect(formatAttr('relativeHumidity', 0.6, 'it')).toBe('60 %')
+    expect(formatAttr('relativeHumidity', 45, 'it')).toBe('45') // already a percentage: left alone
   })
   it('formats recent times relatively', () => {
     const now = Date.parse('2026-01-01T12:00:00Z')

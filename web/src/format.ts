@@ -52,11 +52,11 @@ export function formatValue(value: unknown, lang: Lang, unitCode?: string): stri
 }
 
 /** Smart Data Models attributes that are fractions 0..1 (shown as a percentage when they carry no unit). */
-const FRACTIONS = new Set(['fillingLevel', 'occupancy'])
+const FRACTIONS = new Set(['fillingLevel', 'occupancy', 'relativeHumidity'])
 
 /** A value of the attribute `name`, as formatValue, with fractions shown as percentages. */
 export function formatAttr(name: string, value: unknown, lang: Lang, unitCode?: string): string {
-  if (FRACTIONS.has(name) && typeof value === 'number' && !unitCode) return `${formatNumber(value * 100, lang, 0)} %`
+  if (FRACTIONS.has(name) && typeof value === 'number' && value >= 0 && value <= 1 && !unitCode) return `${formatNumber(value * 100, lang, 0)} %`
   return formatValue(value, lang, unitCode)
 }
 
