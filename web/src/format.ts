@@ -56,7 +56,8 @@ const FRACTIONS = new Set(['fillingLevel', 'occupancy', 'relativeHumidity'])
 
 /** A value of the attribute `name`, as formatValue, with fractions shown as percentages. */
 export function formatAttr(name: string, value: unknown, lang: Lang, unitCode?: string): string {
-  if (FRACTIONS.has(name) && typeof value === 'number' && value >= 0 && value <= 1 && !unitCode) return `${formatNumber(value * 100, lang, 0)} %`
+  if (FRACTIONS.has(name) && typeof value === 'number' && value >= 0 && value <= 1 && !unitCode)
+    return `${formatNumber(value * 100, lang, 0)} %`
   return formatValue(value, lang, unitCode)
 }
 
