@@ -55,12 +55,65 @@ describe('device commands', () => {
         commands: [{ name: 'dimmingLevel', initial: 100 }, { name: 'reboot' }],
       },
       { device_id: 'lamp-ul', apikey: key, protocol: 'ul', commands: [{ name: 'dimmingLevel', initial: 100 }] },
+      { device_id: 'lamp-http', apikey: key, transport: 'http', commands: [{ name: 'dimmingLevel', initial: 100 }] },
+      {
+        device_id: 'lamp-http-ul',
+        apikey: key,
+        transport: 'http',
+        protocol: 'ul',
+        commands: [{ name: 'dimmingLevel', initial: 100 }],
+      },
     ])
     device = await g.client()
     device.on('message', (topic, payload) => received.push({ topic, payload: payload.toString() }))
     await device.subscribeAsync([`/${key}/lamp-1/cmd`, `/${key}/lamp-ul/cmd`], { qos: 1 })
   })
   afterAll(() => g?.close())
+
+  it('HTTP devices poll for their commands (JSON and UltraLight) and answer on /cmdexe', async () => {
+    const poll = (path: string, dev: string, k = key) => g.app.inject({ method: 'GET', url: `${path}?k=${k}&i=${dev}` })
+    expect((await poll('/iot/json', 'lamp-http')).statusCode).toBe(204)
+    expect(
+      (await patch('urn:ngsi-ld:Streetlight:lamp-http', { dimmingLevel: { type: 'Property', value: 30 } })).statusCode,
+    ).toBe(204)
+    const got = await poll('/iot/json', 'lamp-http')
+    expect(got.statusCode, got.body).toBe(200)
+    expect(got.json()).toEqual({ dimmingLevel: 30 })
+    expect((await poll('/iot/json', 'lamp-http')).statusCode).toBe(204) // taken once
+    await statusIs('urn:ngsi-ld:Streetlight:lamp-http', 'dimmingLevel', 'PENDING')
+    const answer = await g.app.inject({
+      method: 'POST',
+      url: `/iot/json/cmdexe?k=${key}&i=lamp-http`,
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ dimmingLevel: 'dimmed' }),
+    })
+    expect(answer.statusCode, answer.body).toBe(200)
+    expect((await statusIs('urn:ngsi-ld:Streetlight:lamp-http', 'dimmingLevel', 'OK')).dimmingLevel_info.value).toBe(
+      'dimmed',
+    )
+
+    await patch('urn:ngsi-ld:Streetlight:lamp-http-ul', { dimmingLevel: { type: 'Property', value: 55 } })
+    const ul = await poll('/iot/d', 'lamp-http-ul')
+    expect(ul.statusCode, ul.body).toBe(200)
+    expect(ul.body).toBe('lamp-http-ul@dimmingLevel|55')
+    await g.app.inject({
+      method: 'POST',
+      url: `/iot/d/cmdexe?k=${key}&i=lamp-http-ul`,
+      headers: { 'content-type': 'text/plain' },
+      payload: 'lamp-http-ul@dimmingLevel|ERROR: lamp broken',
+    })
+    await statusIs('urn:ngsi-ld:Streetlight:lamp-http-ul', 'dimmingLevel', 'ERROR')
+  })
+
+  it('refuses polling with a wrong key, an unknown device or an MQTT device', async () => {
+    const poll = (k: string, dev: string) => g.app.inject({ method: 'GET', url: `/iot/json?k=${k}&i=${dev}` })
+    expect((await poll('nope', 'lamp-http')).statusCode).toBe(401)
+    expect((await poll(key, 'ghost')).statusCode).toBe(404)
+    const mqttDevice = await poll(key, 'lamp-1')
+    expect(mqttDevice.statusCode).toBe(400)
+    expect(mqttDevice.json().detail).toMatch(/MQTT/)
+    expect((await g.app.inject({ method: 'GET', url: '/iot/json?k=only-key' })).statusCode).toBe(400)
+  })
 
   it('publishes a command after commit and records the answer (OK) on the entity', async () => {
     expect((await entity(lamp)).dimmingLevel.value).toBe(100)

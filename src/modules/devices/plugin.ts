@@ -175,7 +175,7 @@ export function createDevices(deps: DevicesDeps) {
 
     routes(app: FastifyInstance) {
       deviceRoutes(app, { services: deps.services, registry, status, db })
-      httpTransportRoutes(app, ingest, config.bodyLimit)
+      httpTransportRoutes(app, ingest, config.bodyLimit, { registry: cache, worker })
     },
 
     /** The MQTT transport in use, once started. */

@@ -76,8 +76,18 @@ export async function unsentContexts(db: Db): Promise<string[]> {
   return r.rows.map((x) => x.c)
 }
 
-/** Commands to publish, locked for this transaction (other servers skip them). */
-export async function claimUnsent(trx: Db, limit: number): Promise<UnsentCommand[]> {
+/**
+ * Commands to send, locked for this transaction (other servers skip them): those of MQTT devices (published by the
+ * worker), or those of one HTTP device that polls for them.
+ */
+export async function claimUnsent(
+  trx: Db,
+  limit: number,
+  polling?: { tenant: string; deviceId: string },
+): Promise<UnsentCommand[]> {
+  const which = polling
+    ? sql`c.tenant = ${polling.tenant} AND c.device_id = ${polling.deviceId} AND d.transport = 'http'`
+    : sql`d.transport = 'mqtt'`
   const r = await sql<
     Record<string, unknown>
   >`SELECT c.tenant, c.id, c.device_id, c.entity_id, d.entity_type, c.command,
@@ -85,7 +95,7 @@ export async function claimUnsent(trx: Db, limit: number): Promise<UnsentCommand
     FROM iot_commands c
     JOIN iot_devices d ON d.tenant = c.tenant AND d.device_id = c.device_id
     JOIN iot_service_groups g ON g.tenant = d.tenant AND g.apikey = d.apikey
-    WHERE c.status = 'PENDING' AND c.sent_at IS NULL AND d.transport = 'mqtt'
+    WHERE c.status = 'PENDING' AND c.sent_at IS NULL AND ${which}
     ORDER BY c.id LIMIT ${limit} FOR UPDATE OF c SKIP LOCKED`.execute(trx)
   return r.rows.map((x) => ({ ...(x as unknown as UnsentCommand), id: Number(x.id) }))
 }

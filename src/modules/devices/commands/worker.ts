@@ -102,7 +102,24 @@ export function createCommandWorker(deps: CommandWorkerDeps) {
     timer.unref()
   }
 
+  /**
+   * The pending commands of an HTTP device that polls for them (`GET /iot/json`, `/iot/d`): marked sent and PENDING on
+   * the entity in one transaction, as the worker does for MQTT devices; the answer comes back like an MQTT /cmdexe.
+   */
+  async function takeFor(tenant: string, deviceId: string): Promise<repo.UnsentCommand[]> {
+    await deps.warmContexts(await repo.unsentContexts(db))
+    const taken = await db.transaction().execute(async (trx) => {
+      const cmds = await repo.claimUnsent(trx, 100, { tenant, deviceId })
+      for (const c of cmds) await deps.writeStatus({ ...c }, 'PENDING')
+      await repo.markSent(trx, cmds)
+      return cmds
+    })
+    for (const c of taken) metrics.commands.inc({ tenant: c.tenant, status: 'PENDING' })
+    return taken
+  }
+
   return {
+    takeFor,
     /** Runs a pass soon (after the recording transaction has committed). */
     wake() {
       if (stopped) return
