@@ -15,6 +15,7 @@ import { parseJsonMeasures, parseSingleValue } from './payload/json.js'
 import { PayloadError, type Reading } from './payload/reading.js'
 import { parseUltralight } from './payload/ultralight.js'
 import type { BoundDevice, RegistryCache } from './registry-cache.js'
+import type { DeviceTopic } from './topics.js'
 import type { Measurement, WriteQueue } from './write-queue.js'
 
 export type MessageKind = 'attrs' | 'attr' | 'cmdexe'
@@ -199,3 +200,30 @@ export function createIngest(deps: IngestDeps) {
 }
 
 export type Ingest = ReturnType<typeof createIngest>
+
+/**
+ * The gateway's message for an MQTT publish on a device topic (not `/cmd`), from either broker; QoS 1 keeps its packet
+ * identity for dropping redeliveries.
+ */
+export function mqttInbound(
+  t: DeviceTopic,
+  packet: { payload: Buffer | string; qos: number; messageId?: number | undefined; dup?: boolean },
+  connection: string,
+): Inbound {
+  return {
+    transport: 'mqtt',
+    apikey: t.apikey,
+    deviceId: t.deviceId,
+    kind: t.kind as MessageKind,
+    objectId: t.objectId,
+    topicPrefix: t.prefix,
+    format: t.format,
+    payload: Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
+    packet:
+      packet.qos > 0 && packet.messageId !== undefined
+        ? { connection, messageId: packet.messageId, dup: !!packet.dup }
+        : undefined,
+    receivedAt: Date.now(),
+    wait: true,
+  }
+}

@@ -17,7 +17,7 @@ import net from 'node:net'
 import { Aedes, type Client } from 'aedes'
 import type { Logger } from 'pino'
 import type { Publisher } from '../commands/worker.js'
-import type { Ingest } from '../ingest.js'
+import { type Ingest, mqttInbound } from '../ingest.js'
 import type { DeviceMetrics } from '../metrics.js'
 import type { RegistryCache } from '../registry-cache.js'
 import { NOTIFY_TOPIC_ROOT, notificationTopicTenant } from '../../ngsi-ld/subscriptions/local-mqtt.js'
@@ -99,28 +99,10 @@ export async function startEmbeddedBroker(deps: EmbeddedBrokerDeps): Promise<Emb
       metrics.reject('_unknown', 'wrong_key')
       return done(new Error('the topic names another API key than the connection'))
     }
-    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload)
-    ingest
-      .handle({
-        transport: 'mqtt',
-        apikey: t.apikey,
-        deviceId: t.deviceId,
-        kind: t.kind,
-        objectId: t.objectId,
-        topicPrefix: t.prefix,
-        format: t.format,
-        payload,
-        packet:
-          packet.qos > 0 && packet.messageId !== undefined
-            ? { connection: client.id, messageId: packet.messageId, dup: !!packet.dup }
-            : undefined,
-        receivedAt: Date.now(),
-        wait: true,
-      })
-      .then((outcome) => {
-        if (!outcome.ok && outcome.reason === 'wrong_key') done(new Error('unknown API key'))
-        else done(null)
-      }, done)
+    ingest.handle(mqttInbound(t, packet, client.id)).then((outcome) => {
+      if (!outcome.ok && outcome.reason === 'wrong_key') done(new Error('unknown API key'))
+      else done(null)
+    }, done)
   }
 
   aedes.authorizeSubscribe = (client, sub, done) => {

@@ -8,7 +8,7 @@
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt'
 import type { Logger } from 'pino'
 import type { Publisher } from '../commands/worker.js'
-import type { Ingest } from '../ingest.js'
+import { type Ingest, mqttInbound } from '../ingest.js'
 import type { DeviceMetrics } from '../metrics.js'
 import { parseTopic, subscriptionFilters } from '../topics.js'
 
@@ -60,28 +60,10 @@ export function connectExternal(deps: ExternalClientDeps): ExternalClient {
   client.handleMessage = (packet: IPublishPacket, callback: (err?: Error) => void) => {
     const t = parseTopic(packet.topic)
     if (!t || t.kind === 'cmd') return callback()
-    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload)
-    ingest
-      .handle({
-        transport: 'mqtt',
-        apikey: t.apikey,
-        deviceId: t.deviceId,
-        kind: t.kind,
-        objectId: t.objectId,
-        topicPrefix: t.prefix,
-        format: t.format,
-        payload,
-        packet:
-          packet.qos > 0 && packet.messageId !== undefined
-            ? { connection: deps.clientId, messageId: packet.messageId, dup: !!packet.dup }
-            : undefined,
-        receivedAt: Date.now(),
-        wait: true,
-      })
-      .then(
-        () => callback(),
-        () => callback(),
-      )
+    ingest.handle(mqttInbound(t, packet, deps.clientId)).then(
+      () => callback(),
+      () => callback(),
+    )
   }
 
   client.on('connect', () => {
