@@ -18,6 +18,7 @@ import { auditRoutes } from './modules/audit/routes.js'
 import { registerAuthHook } from './modules/auth/hook.js'
 import { authRoutes } from './modules/auth/routes.js'
 import { createDeviceHooks, createDevices, type Devices } from './modules/devices/plugin.js'
+import { createMobility, type Mobility } from './modules/mobility/plugin.js'
 import { createNgsiLd, type NgsiLd } from './modules/ngsi-ld/plugin.js'
 import { opsRoutes } from './modules/ops/routes.js'
 import { createPortal, type Portal } from './modules/portal/plugin.js'
@@ -49,6 +50,8 @@ export interface App {
   devices: Devices
   /** The public portal (/api/portal): its service and live feeds. */
   portal: Portal
+  /** Mobility and tourism analytics (/api/mobility). */
+  mobility: Mobility
 }
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/
@@ -136,9 +139,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     hooks: deviceHooks,
   })
   devices.routes(app)
+  const mobility = createMobility({ database, config, services, ngsi })
+  mobility.routes(app)
   app.addHook('onClose', () => devices.stop())
   webRoutes(app, config)
 
   await app.ready()
-  return { app, routes, services, metrics, ngsi, devices, portal }
+  return { app, routes, services, metrics, ngsi, devices, portal, mobility }
 }

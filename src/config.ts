@@ -18,6 +18,10 @@ export interface Config {
   readonly dbPrepare: boolean
   readonly logLevel: string
   readonly bodyLimit: number
+  /** Largest mobility import (streamed CSV), bytes. */
+  readonly mobilityImportLimit: number
+  /** Days of synthetic mobility data (presence and flows) for the demo Comuni, up to yesterday; 0 = none. */
+  readonly mobilityDemoDays: number
   readonly defaultTenant: string
   readonly anonymousRole: Role | undefined
   readonly sessionTtlHours: number
@@ -92,6 +96,16 @@ export const CONFIG_DOCS: readonly Setting[] = [
   },
   { env: 'LOG_LEVEL', default: 'info', help: 'pino level: fatal, error, warn, info, debug, trace, silent' },
   { env: 'URBE_BODY_LIMIT', default: '10485760', help: 'largest request body in bytes (10 MB)' },
+  {
+    env: 'URBE_MOBILITY_IMPORT_LIMIT',
+    default: '4294967296',
+    help: 'largest mobility import file in bytes (4 GiB; the file streams, it is never held in memory)',
+  },
+  {
+    env: 'URBE_MOBILITY_DEMO_DAYS',
+    default: '400',
+    help: 'with the demo city: days of synthetic mobile-network presence and flows for the demo Comuni (0 = none)',
+  },
   { env: 'URBE_DEFAULT_TENANT', default: '046017', help: 'tenant (ISTAT code) used when a request names none' },
   {
     env: 'URBE_ANONYMOUS_ROLE',
@@ -272,6 +286,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     dbPrepare: bool(env, 'URBE_DB_PREPARE', true),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info') as string,
     bodyLimit: int(env, 'URBE_BODY_LIMIT', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    mobilityImportLimit: int(env, 'URBE_MOBILITY_IMPORT_LIMIT', 4 * 1024 ** 3, 1024, 1024 ** 4),
+    mobilityDemoDays: int(env, 'URBE_MOBILITY_DEMO_DAYS', 400, 0, 1000),
     defaultTenant,
     anonymousRole: oneOf(env, 'URBE_ANONYMOUS_ROLE', ['viewer', 'operator', 'admin'], undefined),
     sessionTtlHours: int(env, 'URBE_SESSION_TTL_HOURS', 12, 1, 24 * 365),

@@ -8,6 +8,7 @@ import type { Config } from './config.js'
 import { openDatabase } from './db/database.js'
 import { migrate } from './db/migrate.js'
 import { seedDemo } from './demo/seed.js'
+import { seedMobilityDemo } from './modules/mobility/demo/seed.js'
 import { startDemoSimulation } from './modules/simulator/runner.js'
 
 export interface RunningServer {
@@ -50,6 +51,8 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
   const url = `http://localhost:${port}`
 
   let simulation: { stop(): Promise<void> } | undefined
+  let mobilitySeed: Promise<unknown> | undefined
+  let stopping = false
   let closing: Promise<void> | undefined
   const close = () => {
     closing ??= (async () => {
@@ -60,7 +63,9 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
       timer.unref()
       // Stop accepting; in-flight requests finish. Keep-alive sockets that turn idle once their request is answered
       // are closed as they do, so the shutdown does not wait for the clients to hang up.
+      stopping = true
       await simulation?.stop()
+      await mobilitySeed
       const sweeper = setInterval(() => app.server.closeIdleConnections(), 50)
       try {
         await app.close()
@@ -100,6 +105,15 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
       `  Demo login: admin / ${config.demoAdminPassword === 'urbe-demo' ? 'urbe-demo' : '(URBE_DEMO_PASSWORD)'}`,
     )
   process.stdout.write(`${lines.join('\n')}\n\n`)
+  if (config.demo && config.mobilityDemoDays > 0) {
+    // In the background: synthetic presence and flows for the demo Comuni (only the days not stored yet).
+    mobilitySeed = seedMobilityDemo({
+      db: database.db,
+      days: config.mobilityDemoDays,
+      log,
+      stopped: () => stopping,
+    }).catch((e) => log.error({ err: e }, 'mobility demo data failed'))
+  }
   if (config.demo && config.simulate) {
     // In the background, after the server is ready: provisioning, live data, then the backfill (logged as it goes).
     simulation = await startDemoSimulation({

@@ -7,7 +7,7 @@ import type { Role } from '../src/config.js'
 import { A, B, createTestApp, type Session, type TestApp } from './support/app.js'
 
 interface RouteCase {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
   url: (tenant: string) => string
   payload?: object
   min: Role
@@ -55,6 +55,19 @@ const ROUTES: RouteCase[] = [
   },
   { method: 'DELETE', url: (t) => `/api/tenants/${t}/iot/devices/abcdefabcdef`, min: 'operator' },
   { method: 'GET', url: (t) => `/api/tenants/${t}/iot/commands`, min: 'viewer' },
+  // mobility and tourism analytics (src/modules/mobility)
+  ...['meta', 'zones', 'heatmap', 'series', 'profiles', 'origins', 'flows', 'od', 'commuters', 'tourism', 'events']
+    .concat(['forecast', 'alerts', 'report'])
+    .map((p) => ({ method: 'GET' as const, url: (t: string) => `/api/mobility/${t}/${p}`, min: 'viewer' as Role })),
+  { method: 'GET', url: (t) => `/api/mobility/${t}/imports`, min: 'operator' },
+  { method: 'GET', url: (t) => `/api/mobility/${t}/settings`, min: 'admin' },
+  { method: 'PUT', url: (t) => `/api/mobility/${t}/settings`, payload: { k: 50 }, min: 'admin' },
+  { method: 'PUT', url: (t) => `/api/mobility/${t}/zones`, payload: { type: 'FeatureCollection' }, min: 'operator' },
+  { method: 'POST', url: (t) => `/api/mobility/${t}/alerts/evaluate`, payload: {}, min: 'operator' },
+  { method: 'POST', url: (t) => `/api/mobility/${t}/presence`, payload: [], min: 'operator' },
+  { method: 'POST', url: (t) => `/api/mobility/${t}/flows`, payload: [], min: 'operator' },
+  { method: 'POST', url: (t) => `/api/mobility/${t}/imports/presence`, payload: { csv: 'x' }, min: 'operator' },
+  { method: 'POST', url: (t) => `/api/mobility/${t}/imports/flows`, payload: { csv: 'x' }, min: 'operator' },
 ]
 
 /** Every route of the app that names a tenant in its path must be in ROUTES (so new routes cannot skip this test). */

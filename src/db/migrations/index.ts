@@ -4,6 +4,7 @@ import ngsiHistory from './003-ngsi-history.js'
 import ngsiSubscriptions from './004-ngsi-subscriptions.js'
 import devices from './005-devices.js'
 import ginPendingList from './006-gin-pending-list.js'
+import mobility from './007-mobility.js'
 
 export interface Migration {
   readonly version: number
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'ngsi-subscriptions', sql: ngsiSubscriptions },
   { version: 5, name: 'devices', sql: devices },
   { version: 6, name: 'gin-pending-list', sql: ginPendingList },
+  { version: 7, name: 'mobility', sql: mobility },
 ]
