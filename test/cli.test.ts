@@ -1,3 +1,6 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { run } from '../src/cli/main.js'
 import { openDatabase } from '../src/db/database.js'
@@ -105,5 +108,44 @@ describe('urbe CLI', { timeout: 240_000 }, () => {
     } finally {
       await d.close()
     }
+  })
+
+  it('imports mobility zones and presence from files, with progress, and reports bad lines', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'urbe-cli-mob-'))
+    const zones = path.join(dir, 'zones.geojson')
+    const ring = [
+      [10.5, 43.8],
+      [10.51, 43.8],
+      [10.51, 43.81],
+      [10.5, 43.81],
+      [10.5, 43.8],
+    ]
+    fs.writeFileSync(
+      zones,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          {
+            type: 'Feature',
+            properties: { id: 'Z1', name: 'Centro' },
+            geometry: { type: 'Polygon', coordinates: [ring] },
+          },
+        ],
+      }),
+    )
+    expect(await urbe('mobility', 'zones', '--tenant', '046017', '--layer', 'ace', '--id-property', 'id', zones)).toBe(
+      0,
+    )
+    expect(out.join()).toMatch(/1 zones in layer ace/)
+    const csv = path.join(dir, 'presence.csv')
+    fs.writeFileSync(csv, 'zone,time,class,count\nZ1,2025-05-01T10:00:00+02:00,resident,150\nZ1,yesterday,resident,3\n')
+    expect(await urbe('mobility', 'import', 'presence', '--tenant', '046017', csv)).toBe(0)
+    expect(out.join('\n')).toMatch(/2 rows, 1 imported, 1 rejected/)
+    expect(out.join('\n')).toMatch(/line 3: time "yesterday"/)
+    expect(await urbe('mobility', 'imports', '--tenant', '046017')).toBe(0)
+    expect(out.join('\n')).toMatch(/presence\s+csv\s+presence.csv\s+done/)
+    expect(await urbe('mobility', 'k', '--tenant', '046017', '2')).toBe(1)
+    expect(await urbe('mobility', 'import', 'presence', csv)).toBe(2)
+    fs.rmSync(dir, { recursive: true, force: true })
   })
 })

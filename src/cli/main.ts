@@ -7,6 +7,7 @@ import { VERSION } from '../version.js'
 import { UsageError, parse } from './args.js'
 import { apikeyCmd, HELP, type Io, migrateCmd, tenantCmd, userCmd } from './commands.js'
 import { DEVICE_HELP, deviceCmd } from './devices.js'
+import { mobilityCmd } from './mobility.js'
 import { SIMULATE_HELP, simulateCmd } from './simulate.js'
 import { ServerError } from '../modules/simulator/http-client.js'
 
@@ -21,6 +22,7 @@ Commands:
   user add|passwd       manage local accounts
   apikey create|list|revoke   manage API keys of a Comune
   device group|add|list|show|import|remove   manage the device registry (sensors) of a Comune
+  mobility import|zones|imports|k   mobility data of a Comune: presence and flows, zones, k-threshold
   simulate              publish the demo Comuni's simulated sensor network over MQTT
 
 Run "urbe <command> --help" for a command's options. Settings come from environment variables
@@ -84,6 +86,9 @@ export async function run(argv: string[], io: Io = { out: (s) => process.stdout.
         return 0
       case 'simulate':
         await simulateCmd(rest, config, io)
+        return 0
+      case 'mobility':
+        await mobilityCmd(rest, config, io)
         return 0
       default:
         throw new UsageError(`unknown command "${cmd}"\n\n${MAIN_HELP}`)

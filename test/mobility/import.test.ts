@@ -9,7 +9,15 @@ import { A, B, createTestApp, type TestApp } from '../support/app.js'
 
 const square = (x: number, y: number, d = 0.01) => ({
   type: 'Polygon',
-  coordinates: [[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]],
+  coordinates: [
+    [
+      [x, y],
+      [x + d, y],
+      [x + d, y + d],
+      [x, y + d],
+      [x, y],
+    ],
+  ],
 })
 
 const ZONES = {
@@ -36,7 +44,12 @@ describe('mobility imports', () => {
   }, 60_000)
   afterAll(() => t?.close())
 
-  const upload = (tenant: string, kind: string, csv: string, opts: { key?: string; query?: string; accept?: string } = {}) =>
+  const upload = (
+    tenant: string,
+    kind: string,
+    csv: string,
+    opts: { key?: string; query?: string; accept?: string } = {},
+  ) =>
     t.call({
       method: 'POST',
       url: `/api/mobility/${tenant}/imports/${kind}${opts.query ?? ''}`,
@@ -46,7 +59,11 @@ describe('mobility imports', () => {
     })
 
   const heat = async (day: string, cls = 'all', tenant = A) => {
-    const r = await t.call({ method: 'GET', url: `/api/mobility/${tenant}/heatmap?day=${day}&class=${cls}`, key: t.keys[tenant]!.viewer })
+    const r = await t.call({
+      method: 'GET',
+      url: `/api/mobility/${tenant}/heatmap?day=${day}&class=${cls}`,
+      key: t.keys[tenant]!.viewer,
+    })
     expect(r.statusCode, r.body).toBe(200)
     return Object.fromEntries(r.json().zones.map((z: { zone: string; values: unknown[] }) => [z.zone, z.values]))
   }
@@ -67,7 +84,13 @@ describe('mobility imports', () => {
     const r = await upload(A, 'presence', csv)
     expect(r.statusCode, r.body).toBe(200)
     const s = r.json()
-    expect(s).toMatchObject({ kind: 'presence', rows: 8, imported: 4, rejected: 4, days: { from: '2025-03-03', to: '2025-03-03' } })
+    expect(s).toMatchObject({
+      kind: 'presence',
+      rows: 8,
+      imported: 4,
+      rejected: 4,
+      days: { from: '2025-03-03', to: '2025-03-03' },
+    })
     expect(s.problems.map((p: { line: number }) => p.line)).toEqual([5, 6, 7, 8])
     expect(s.problems[0].reason).toMatch(/time/)
     expect(s.problems[1].reason).toMatch(/class "marziani"/)
@@ -81,13 +104,22 @@ describe('mobility imports', () => {
   })
 
   it('is idempotent: the same file twice changes no count, a corrected value replaces the old one', async () => {
-    const csv = 'zone,time,class,count\nZ4,2025-03-04T10:00:00+01:00,resident,300\nZ4,2025-03-04T11:00:00+01:00,resident,310\n'
+    const csv =
+      'zone,time,class,count\nZ4,2025-03-04T10:00:00+01:00,resident,300\nZ4,2025-03-04T11:00:00+01:00,resident,310\n'
     await upload(A, 'presence', csv)
     const once = await heat('2025-03-04', 'resident')
-    const series1 = await t.call({ method: 'GET', url: `/api/mobility/${A}/series?zone=all&from=2025-03-04&to=2025-03-04`, key: t.keys[A]!.viewer })
+    const series1 = await t.call({
+      method: 'GET',
+      url: `/api/mobility/${A}/series?zone=all&from=2025-03-04&to=2025-03-04`,
+      key: t.keys[A]!.viewer,
+    })
     await upload(A, 'presence', csv)
     expect(await heat('2025-03-04', 'resident')).toEqual(once)
-    const series2 = await t.call({ method: 'GET', url: `/api/mobility/${A}/series?zone=all&from=2025-03-04&to=2025-03-04`, key: t.keys[A]!.viewer })
+    const series2 = await t.call({
+      method: 'GET',
+      url: `/api/mobility/${A}/series?zone=all&from=2025-03-04&to=2025-03-04`,
+      key: t.keys[A]!.viewer,
+    })
     expect(series2.json().total).toEqual(series1.json().total)
     expect(once.Z4[10]).toBe(300)
     await upload(A, 'presence', 'zone,time,class,count\nZ4,2025-03-04T10:00:00+01:00,resident,333\n')
@@ -97,27 +129,44 @@ describe('mobility imports', () => {
   })
 
   it('averages quarter hours into the hour (people present), and adds the Telecom Italia 10-minute activity', async () => {
-    const q = ['zone,time,class,count', ...[0, 15, 30, 45].map((m, i) => `Z2,2025-03-05T14:${String(m).padStart(2, '0')}:00+01:00,commuter,${100 + i * 20}`)]
+    const q = [
+      'zone,time,class,count',
+      ...[0, 15, 30, 45].map(
+        (m, i) => `Z2,2025-03-05T14:${String(m).padStart(2, '0')}:00+01:00,commuter,${100 + i * 20}`,
+      ),
+    ]
     const r = await upload(A, 'presence', q.join('\n'))
     expect(r.json().imported).toBe(4)
     expect((await heat('2025-03-05', 'commuter')).Z2[14]).toBe(130)
     // square, epoch ms, country, sms in, sms out, call in, call out, internet; 2013-11-01 00:00 and 00:10 local
-    const tsv = ['101\t1383260400000\t39\t0.5\t0.5\t1\t1\t10', '101\t1383261000000\t39\t\t\t\t\t5', '101\t1383261000000\t0\t\t\t\t\t2', 'x\t1\t2'].join('\n')
+    const tsv = [
+      '101\t1383260400000\t39\t0.5\t0.5\t1\t1\t10',
+      '101\t1383261000000\t39\t\t\t\t\t5',
+      '101\t1383261000000\t0\t\t\t\t\t2',
+      'x\t1\t2',
+    ].join('\n')
     const a = await upload(A, 'presence', tsv, { query: '?format=telecom' })
     expect(a.statusCode, a.body).toBe(200)
     expect(a.json()).toMatchObject({ imported: 3, rejected: 1 })
-    const s = await t.call({ method: 'GET', url: `/api/mobility/${A}/series?zone=101&from=2013-11-01&to=2013-11-01`, key: t.keys[A]!.viewer })
+    const s = await t.call({
+      method: 'GET',
+      url: `/api/mobility/${A}/series?zone=101&from=2013-11-01&to=2013-11-01`,
+      key: t.keys[A]!.viewer,
+    })
     expect(s.json().activity[0]).toBe(20) // 13 + 5 + 2, never suppressed (not people)
   })
 
   it('refuses a file it cannot read at all with a 400 and writes nothing', async () => {
-    const before = (await t.call({ method: 'GET', url: `/api/mobility/${A}/imports`, key: t.keys[A]!.operator })).json().items.length
+    const before = (await t.call({ method: 'GET', url: `/api/mobility/${A}/imports`, key: t.keys[A]!.operator })).json()
+      .items.length
     const noZone = await upload(A, 'presence', 'where,time,class,count\nZ1,2025-03-06T10:00:00+01:00,resident,50\n')
     expect(noZone.statusCode).toBe(400)
     expect(noZone.json().detail).toMatch(/no zone column/)
     const empty = await upload(A, 'presence', '')
     expect(empty.statusCode).toBe(400)
-    const badMapping = await upload(A, 'presence', 'a,b\n', { query: `?mapping=${encodeURIComponent('{"columns":{"zone":"nope"}}')}` })
+    const badMapping = await upload(A, 'presence', 'a,b\n', {
+      query: `?mapping=${encodeURIComponent('{"columns":{"zone":"nope"}}')}`,
+    })
     expect(badMapping.statusCode).toBe(400)
     expect(badMapping.json().detail).toMatch(/no such column/)
     const notJson = await upload(A, 'presence', 'a\n', { query: '?mapping=%7B' })
@@ -125,13 +174,18 @@ describe('mobility imports', () => {
     const fmt = await upload(A, 'presence', 'a\n', { query: '?format=xlsx' })
     expect(fmt.statusCode).toBe(400)
     expect((await heat('2025-03-06')).Z1).toBeUndefined()
-    const imports = (await t.call({ method: 'GET', url: `/api/mobility/${A}/imports`, key: t.keys[A]!.operator })).json().items
+    const imports = (
+      await t.call({ method: 'GET', url: `/api/mobility/${A}/imports`, key: t.keys[A]!.operator })
+    ).json().items
     expect(imports.length).toBeGreaterThan(before)
     expect(imports[0].status).toBe('failed')
   })
 
-  it('accepts a column mapping for a provider\'s own names', async () => {
-    const mapping = { columns: { zone: 'cella', time: 'istante', class: 'segmento', count: 'utenti' }, classes: { RES: 'resident' } }
+  it("accepts a column mapping for a provider's own names", async () => {
+    const mapping = {
+      columns: { zone: 'cella', time: 'istante', class: 'segmento', count: 'utenti' },
+      classes: { RES: 'resident' },
+    }
     const csv = 'cella,istante,segmento,utenti\nZ1,2025-03-07T09:00:00+01:00,RES,77\n'
     const r = await upload(A, 'presence', csv, { query: `?mapping=${encodeURIComponent(JSON.stringify(mapping))}` })
     expect(r.json()).toMatchObject({ imported: 1, rejected: 0 })
@@ -140,23 +194,34 @@ describe('mobility imports', () => {
 
   it('streams progress as NDJSON when asked, ending with the summary', async () => {
     const rows = ['zone,time,class,count']
-    for (let d = 1; d <= 28; d++) for (let h = 0; h < 24; h++) rows.push(`Z3,2025-02-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:00:00+01:00,resident,${100 + h}`)
+    for (let d = 1; d <= 28; d++)
+      for (let h = 0; h < 24; h++)
+        rows.push(
+          `Z3,2025-02-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:00:00+01:00,resident,${100 + h}`,
+        )
     const r = await upload(A, 'presence', rows.join('\n'), { accept: 'application/x-ndjson' })
     expect(r.statusCode).toBe(200)
     expect(r.headers['content-type']).toContain('application/x-ndjson')
-    const lines = r.body.trim().split('\n').map((l) => JSON.parse(l))
+    const lines = r.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(lines.at(-1).summary).toMatchObject({ imported: 672, days: { from: '2025-02-01', to: '2025-02-28' } })
   })
 
   it('refuses a file larger than URBE_MOBILITY_IMPORT_LIMIT with 413, streamed, without holding it', async () => {
     const big = `zone,time,class,count\n${'Z1,2025-03-08T10:00:00+01:00,resident,50\n'.repeat(6000)}`
-    const r = await t.app.inject({
+    // a real socket: the server answers while the client is still sending
+    const base = await t.app.listen({ port: 0, host: '127.0.0.1' })
+    const r = await fetch(`${base}/api/mobility/${A}/imports/presence`, {
       method: 'POST',
-      url: `/api/mobility/${A}/imports/presence`,
       headers: { authorization: `Bearer ${t.keys[A]!.operator}`, 'content-type': 'text/csv' },
-      payload: Readable.from([big.slice(0, 100_000), big.slice(100_000)]),
-    })
-    expect(r.statusCode).toBe(413)
+      body: Readable.toWeb(Readable.from([big.slice(0, 100_000), big.slice(100_000)])) as ReadableStream,
+      duplex: 'half',
+    } as RequestInit)
+    const statusCode = r.status
+    expect((await r.json()).title).toMatch(/too large/i)
+    expect(statusCode).toBe(413)
   })
 
   it('imports flows (CSV and JSON) and answers the top flows of the month from the roll-up', async () => {
@@ -177,15 +242,32 @@ describe('mobility imports', () => {
       method: 'POST',
       url: `/api/mobility/${A}/flows`,
       key: t.keys[A]!.operator,
-      payload: [{ day: '2025-03-05', origin: '015146', destination: 'Z1', band: '07-09', class: 'commuter', count: 410 }, { day: 'nope' }],
+      payload: [
+        { day: '2025-03-05', origin: '015146', destination: 'Z1', band: '07-09', class: 'commuter', count: 410 },
+        { day: 'nope' },
+      ],
     })
     expect(j.statusCode, j.body).toBe(200)
     expect(j.json()).toMatchObject({ imported: 1, rejected: 1 })
-    const top = await t.call({ method: 'GET', url: `/api/mobility/${A}/flows?from=2025-03-01&to=2025-03-31`, key: t.keys[A]!.viewer })
+    const top = await t.call({
+      method: 'GET',
+      url: `/api/mobility/${A}/flows?from=2025-03-01&to=2025-03-31`,
+      key: t.keys[A]!.viewer,
+    })
     const items = top.json().items
-    expect(items[0]).toMatchObject({ origin: '015146', originName: 'Milano', destination: 'Z1', destinationName: 'Zona 1', count: 1230 })
+    expect(items[0]).toMatchObject({
+      origin: '015146',
+      originName: 'Milano',
+      destination: 'Z1',
+      destinationName: 'Zona 1',
+      count: 1230,
+    })
     expect(items.find((i: { origin: string }) => i.origin === 'Z2')).toBeUndefined()
-    const cm = await t.call({ method: 'GET', url: `/api/mobility/${A}/commuters?from=2025-03-03&to=2025-03-05`, key: t.keys[A]!.viewer })
+    const cm = await t.call({
+      method: 'GET',
+      url: `/api/mobility/${A}/commuters?from=2025-03-03&to=2025-03-05`,
+      key: t.keys[A]!.viewer,
+    })
     const band = cm.json().bands.find((b: { from: number }) => b.from === 7)
     expect(band.inflow).toBe(410) // (400 + 420 + 410) / 3 days
   })
@@ -203,15 +285,50 @@ describe('mobility imports', () => {
     })
     expect(r.statusCode, r.body).toBe(200)
     expect(r.json()).toMatchObject({ imported: 2, rejected: 1, problems: [{ line: 3 }] })
-    const o = await t.call({ method: 'GET', url: `/api/mobility/${A}/origins?kind=country&from=2025-03-09&to=2025-03-09`, key: t.keys[A]!.viewer })
+    const o = await t.call({
+      method: 'GET',
+      url: `/api/mobility/${A}/origins?kind=country&from=2025-03-09&to=2025-03-09`,
+      key: t.keys[A]!.viewer,
+    })
     expect(o.json().items[0]).toMatchObject({ origin: 'c:208', name: 'Francia', value: 90 })
-    const tooMany = await t.call({ method: 'POST', url: `/api/mobility/${A}/presence`, key: t.keys[A]!.operator, payload: Array(10_001).fill({}) })
+    const tooMany = await t.call({
+      method: 'POST',
+      url: `/api/mobility/${A}/presence`,
+      key: t.keys[A]!.operator,
+      payload: Array(10_001).fill({}),
+    })
     expect(tooMany.statusCode).toBe(400)
   })
 
   it('refuses bad zone layers and keeps the old one', async () => {
-    for (const payload of [{ type: 'Feature' }, { type: 'FeatureCollection', features: [] }, { type: 'FeatureCollection', features: [{ id: 'a', geometry: { type: 'LineString', coordinates: [] } }] }, { type: 'FeatureCollection', features: [{ id: 'a', geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 1]]] } }] }]) {
-      const r = await t.call({ method: 'PUT', url: `/api/mobility/${A}/zones?layer=ace`, key: t.keys[A]!.operator, payload })
+    for (const payload of [
+      { type: 'Feature' },
+      { type: 'FeatureCollection', features: [] },
+      { type: 'FeatureCollection', features: [{ id: 'a', geometry: { type: 'LineString', coordinates: [] } }] },
+      {
+        type: 'FeatureCollection',
+        features: [
+          {
+            id: 'a',
+            geometry: {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [0, 0],
+                  [1, 1],
+                ],
+              ],
+            },
+          },
+        ],
+      },
+    ]) {
+      const r = await t.call({
+        method: 'PUT',
+        url: `/api/mobility/${A}/zones?layer=ace`,
+        key: t.keys[A]!.operator,
+        payload,
+      })
       expect(r.statusCode, JSON.stringify(payload)).toBe(400)
     }
     const z = await t.call({ method: 'GET', url: `/api/mobility/${A}/zones?layer=ace`, key: t.keys[A]!.viewer })
@@ -221,9 +338,18 @@ describe('mobility imports', () => {
   it('keeps tenants apart and needs a login and the operator role to import', async () => {
     expect((await upload(B, 'presence', 'zone,time,class,count\n', { key: t.keys[A]!.admin })).statusCode).toBe(403)
     expect((await upload(A, 'presence', 'zone,time,class,count\n', { key: t.keys[A]!.viewer })).statusCode).toBe(403)
-    const anon = await t.app.inject({ method: 'POST', url: `/api/mobility/${A}/imports/presence`, headers: { 'content-type': 'text/csv' }, payload: 'x' })
+    const anon = await t.app.inject({
+      method: 'POST',
+      url: `/api/mobility/${A}/imports/presence`,
+      headers: { 'content-type': 'text/csv' },
+      payload: 'x',
+    })
     expect(anon.statusCode).toBe(401)
-    const other = await t.call({ method: 'GET', url: `/api/mobility/${B}/heatmap?day=2025-03-03`, key: t.keys[B]!.viewer })
+    const other = await t.call({
+      method: 'GET',
+      url: `/api/mobility/${B}/heatmap?day=2025-03-03`,
+      key: t.keys[B]!.viewer,
+    })
     expect(other.json().zones).toEqual([])
   })
 })
