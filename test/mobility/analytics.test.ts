@@ -169,3 +169,70 @@ describe('mobility analytics on the demo data', () => {
     expect(none.statusCode).toBe(200)
   })
 })
+
+describe('traffic and parking from the broker beside presence', () => {
+  let t: TestApp
+  beforeAll(async () => {
+    t = await createTestApp()
+  }, 60_000)
+  afterAll(() => t?.close())
+
+  it('averages the history of traffic counters and car parks per local hour', async () => {
+    const ctxT = 'https://raw.githubusercontent.com/smart-data-models/dataModel.Transportation/master/context.jsonld'
+    const ctxP = 'https://raw.githubusercontent.com/smart-data-models/dataModel.Parking/master/context.jsonld'
+    const post = async (body: object, ctx: string) => {
+      const r = await t.call({
+        method: 'POST',
+        url: '/ngsi-ld/v1/temporal/entities',
+        key: t.keys[A]!.operator,
+        headers: {
+          'ngsild-tenant': A,
+          link: `<${ctx}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"`,
+        },
+        payload: body,
+      })
+      expect(r.statusCode, r.body).toBeLessThan(300)
+    }
+    const inst = (v: number, at: string) => ({ type: 'Property', value: v, observedAt: at })
+    for (const [id, v] of [
+      ['a', 100],
+      ['b', 300],
+    ] as const) {
+      await post(
+        {
+          id: `urn:ngsi-ld:TrafficFlowObserved:${id}`,
+          type: 'TrafficFlowObserved',
+          intensity: [
+            inst(v, '2025-06-02T06:10:00Z'),
+            inst(v + 100, '2025-06-02T06:40:00Z'),
+            inst(v, '2025-06-02T07:10:00Z'),
+          ],
+        },
+        ctxT,
+      )
+    }
+    await post(
+      {
+        id: 'urn:ngsi-ld:OffStreetParking:p1',
+        type: 'OffStreetParking',
+        occupancy: [inst(0.5, '2025-06-02T06:30:00Z')],
+      },
+      ctxP,
+    )
+    const r = await t.call({
+      method: 'GET',
+      url: `/api/mobility/${A}/traffic?from=2025-06-02&to=2025-06-02`,
+      key: t.keys[A]!.viewer,
+    })
+    expect(r.statusCode, r.body).toBe(200)
+    const b = r.json()
+    expect(b.times).toHaveLength(24)
+    expect(b.times[8]).toBe('2025-06-02T08:00:00+02:00')
+    // 06:10Z and 06:40Z are 08:xx in Rome (summer time): mean of 100, 200, 300, 400
+    expect(b.traffic.intensity[8]).toBe(250)
+    expect(b.traffic.intensity[9]).toBe(200)
+    expect(b.traffic.sensors).toBe(2)
+    expect(b.parking.occupancy[8]).toBe(0.5)
+    expect(b.traffic.intensity[3]).toBeNull()
+  })
+})

@@ -17,7 +17,15 @@ export function startServerProcess(
   const proc = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin/urbe.js'), 'serve', '--port', '0'], {
     cwd: PROJECT_ROOT,
     // No simulator unless a test asks for it; the embedded MQTT broker on a free port (tests run in parallel).
-    env: { ...process.env, LOG_LEVEL: 'info', HOST: '127.0.0.1', URBE_SIMULATE: 'false', URBE_MQTT_PORT: '0', URBE_MOBILITY_DEMO_DAYS: '0', ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+      URBE_SIMULATE: 'false',
+      URBE_MQTT_PORT: '0',
+      URBE_MOBILITY_DEMO_DAYS: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''

@@ -59,7 +59,8 @@ describe('k-anonymity', () => {
       const W = C + 1
       const values = new Float64Array((R + 1) * W)
       for (let r = 0; r < R; r++) {
-        for (let c = 0; c < C; c++) values[r * W + c] = next() < 0.3 ? Math.floor(next() * 30) : Math.floor(next() * 400)
+        for (let c = 0; c < C; c++)
+          values[r * W + c] = next() < 0.3 ? Math.floor(next() * 30) : Math.floor(next() * 400)
         let s = 0
         for (let c = 0; c < C; c++) s += values[r * W + c]!
         values[r * W + C] = s
@@ -88,14 +89,20 @@ describe('k-anonymity', () => {
       rows.set(key, c)
     }
     // hour 9: zone A has 7 residents (hidden); B, C, D have more
-    for (const [z, v] of [['A', 7], ['B', 120], ['C', 80], ['D', 400]] as const) {
+    for (const [z, v] of [
+      ['A', 7],
+      ['B', 120],
+      ['C', 80],
+      ['D', 400],
+    ] as const) {
       put(z, 0, 9, v)
       put(z, 1, 9, 50)
       put(z, 2, 9, 60)
       put(z, 3, 9, 40)
     }
     const { zones, comune } = computeDay(rows, 30)
-    const bit = (z: string, cls: number) => ((zones.find((r) => r.zone === z && r.class === cls)!.hidden >> 9) & 1) === 1
+    const bit = (z: string, cls: number) =>
+      ((zones.find((r) => r.zone === z && r.class === cls)!.hidden >> 9) & 1) === 1
     expect(bit('A', 0)).toBe(true)
     // residents of the Comune are published, so a second zone's residents are hidden (column protected) ...
     const residentsHidden = ['A', 'B', 'C', 'D'].filter((z) => bit(z, 0))

@@ -20,6 +20,7 @@ import * as s from './schemas.js'
 import { classFilter, type ImportSummary, type MobilityService } from './service.js'
 import { checkDay, checkPeriod } from './time.js'
 import { events, tourism } from './tourism.js'
+import { trafficAndParking } from './traffic.js'
 import type { NgsiLd } from '../ngsi-ld/plugin.js'
 
 type Req = FastifyRequest<{ Params: { tenant: string }; Querystring: Record<string, string | undefined> }>
@@ -136,6 +137,16 @@ export function mobilityRoutes(
     async (r: Req) => {
       const p = await period(r)
       return svc.commuters(tenantOf(r), p.from, p.to)
+    },
+  )
+  app.get(
+    `${base}/traffic`,
+    { ...read, schema: { ...tag, summary: 'Traffic counters and car parks (broker history) beside presence, hourly' } },
+    async (r: Req) => {
+      const p = await period(r, 7)
+      if ((Date.parse(p.to) - Date.parse(p.from)) / 86_400_000 > 92)
+        throw new AppError('BadRequestData', 'at most 93 days')
+      return trafficAndParking({ db, ngsi, svc }, tenantOf(r), p.from, p.to)
     },
   )
   app.get(

@@ -30,7 +30,8 @@ export function parseBand(raw: string, endRaw?: string): { band: number; end: nu
   const m = BAND_RE.exec(v)
   if (!m) return new Error(`time band "${v.slice(0, 20)}" is not "HH" or "HH-HH"`)
   const band = Number(m[1])
-  const end = m[2] !== undefined ? Number(m[2]) : endRaw?.trim() ? Number(endRaw.trim()) : band + 1
+  const endGiven = endRaw?.trim().replace(/:00$/, '')
+  const end = m[2] !== undefined ? Number(m[2]) : endGiven ? Number(endGiven) : band + 1
   if (!(band >= 0 && band <= 23 && Number.isInteger(end) && end > band && end <= 24)) {
     return new Error(`time band "${v}" must lie within 0-24 and end after it starts`)
   }
