@@ -34,3 +34,6 @@ export const SUPPRESSED = 'suppressed' as const
 export type DayType = 'weekday' | 'saturday' | 'sunday_holiday'
 
 export const HOURS = 24
+
+/** A zone id: 1-64 letters, digits, `_ . : - /` and spaces. */
+export const ZONE_RE = /^[\p{L}\p{N}_.:\-/ ]{1,64}$/u

@@ -1,10 +1,9 @@
 /** Validation of the mobility API's inputs: parameters, settings, column mappings, JSON records and zone layers. */
 import { AppError } from '../../errors.js'
 import type { Mapping } from './import/mapping.js'
-import { CLASSES } from './model.js'
+import { CLASSES, ZONE_RE } from './model.js'
 
 export const TAG = ['mobility']
-const ZONE_RE = /^[\p{L}\p{N}_.:\-/ ]{1,64}$/u
 const NAME_RE = /^[A-Za-z0-9_-]{1,40}$/
 
 export function zoneParam(v: unknown): string {
@@ -101,8 +100,7 @@ const MAX_ZONES = 50_000
 export function zonesFromGeoJson(body: unknown, idProperty?: string, nameProperty?: string) {
   const bad = (why: string) => new AppError('BadRequestData', why)
   const fc = body as { type?: unknown; features?: unknown }
-  if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features))
-    throw bad('send a GeoJSON FeatureCollection')
+  if (fc?.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw bad('send a GeoJSON FeatureCollection')
   if (fc.features.length === 0) throw bad('the FeatureCollection has no features')
   if (fc.features.length > MAX_ZONES) throw bad(`at most ${MAX_ZONES} zones per layer`)
   const seen = new Set<string>()

@@ -4,14 +4,13 @@
  * monthly roll-up of the months touched is rebuilt from the published cells.
  */
 import { AppError } from '../../../errors.js'
-import { classCode } from '../model.js'
+import { classCode, ZONE_RE } from '../model.js'
 import { type Db, type FlowRow, rollupFlowMonths, upsertFlows } from '../repo.js'
 import { detectDelimiter, InputTooLarge, type LineChunk, readLines, splitFields } from './lines.js'
 import { type Mapping, parseClass, parseNumber, parseTime, resolveColumns } from './mapping.js'
 import { Problems, type Progress } from './progress.js'
 
 const FIELDS = ['date', 'time', 'origin_zone', 'destination_zone', 'band', 'band_end', 'class', 'count']
-const ZONE_RE = /^[\p{L}\p{N}_.:\-/ ]{1,64}$/u
 const CHUNK = 5000
 const BAND_RE = /^(\d{1,2})(?::00)?(?:\s*[-–]\s*(\d{1,2})(?::00)?)?$/
 

@@ -5,7 +5,7 @@
  * line and reason and the import goes on; values reach the database day by day (presence-sink.ts).
  */
 import { AppError } from '../../../errors.js'
-import { classCode, type PresenceClass } from '../model.js'
+import { classCode, type PresenceClass, ZONE_RE } from '../model.js'
 import { detectDelimiter, InputTooLarge, type LineChunk, readLines, splitFields } from './lines.js'
 import {
   type LocalSlot,
@@ -38,7 +38,6 @@ export interface PresenceResult {
   days: { from: string; to: string } | null
 }
 
-const ZONE_RE = /^[\p{L}\p{N}_.:\-/ ]{1,64}$/u
 const MAX_COUNT = 1e9
 
 const PRESENCE_FIELDS = [
