@@ -57,7 +57,7 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', url: (t) => `/api/tenants/${t}/iot/commands`, min: 'viewer' },
   // mobility and tourism analytics (src/modules/mobility)
   ...['meta', 'zones', 'heatmap', 'series', 'profiles', 'origins', 'flows', 'od', 'commuters', 'tourism', 'events']
-    .concat(['forecast', 'alerts', 'report', 'traffic'])
+    .concat(['forecast', 'alerts', 'report', 'traffic', 'dwell'])
     .map((p) => ({ method: 'GET' as const, url: (t: string) => `/api/mobility/${t}/${p}`, min: 'viewer' as Role })),
   { method: 'GET', url: (t) => `/api/mobility/${t}/imports`, min: 'operator' },
   { method: 'GET', url: (t) => `/api/mobility/${t}/settings`, min: 'admin' },

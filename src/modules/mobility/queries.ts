@@ -191,3 +191,14 @@ export async function commuterBands(db: Db, tenant: string, from: string, to: st
     FROM f GROUP BY band ORDER BY band`.execute(db)
   return r.rows
 }
+
+/** Mean dwell minutes per zone and class over a period, weighted by the people present, published hours only. */
+export async function dwell(db: Db, tenant: string, from: string, to: string) {
+  const r = await sql<{ zone: string; class: number; minutes: number }>`
+    SELECT p.zone, p.class, (sum(u.d * u.c) / nullif(sum(u.c), 0))::float8 AS minutes
+    FROM mob_presence p, unnest(p.dwell, p.counts) WITH ORDINALITY AS u(d, c, i)
+    WHERE p.tenant = ${tenant} AND p.day BETWEEN ${from}::date AND ${to}::date AND p.origin = '' AND p.class < 4
+      AND p.dwell IS NOT NULL AND u.d IS NOT NULL AND u.c > 0 AND ((p.hidden >> (u.i::int - 1)) & 1) = 0
+    GROUP BY p.zone, p.class ORDER BY p.zone, p.class`.execute(db)
+  return r.rows
+}

@@ -140,6 +140,14 @@ export function mobilityRoutes(
     },
   )
   app.get(
+    `${base}/dwell`,
+    { ...read, schema: { ...tag, summary: 'Mean dwell time per zone and class, where given' } },
+    async (r: Req) => {
+      const p = await period(r)
+      return svc.dwell(tenantOf(r), p.from, p.to)
+    },
+  )
+  app.get(
     `${base}/traffic`,
     { ...read, schema: { ...tag, summary: 'Traffic counters and car parks (broker history) beside presence, hourly' } },
     async (r: Req) => {

@@ -300,6 +300,26 @@ export function createMobilityService(deps: { db: repo.Db; maxImportBytes: numbe
 
     ...createOriginFlowAnalytics(db),
 
+    /** Mean dwell time (minutes) per zone and class, where the provider gives it. */
+    async dwell(tenant: string, from: string, to: string) {
+      const [rows, names] = await Promise.all([q.dwell(db, tenant, from, to), q.zoneNames(db, tenant)])
+      const zones = new Map<string, Record<string, number | null>>()
+      for (const r of rows) {
+        let z = zones.get(r.zone)
+        if (!z) {
+          z = Object.fromEntries(PEOPLE_CLASSES.map((c) => [c, null]))
+          zones.set(r.zone, z)
+        }
+        z[PEOPLE_CLASSES[r.class]!] = Math.round(r.minutes * 10) / 10
+      }
+      return {
+        from,
+        to,
+        unit: 'minutes',
+        items: [...zones].map(([zone, classes]) => ({ zone, name: names.get(zone)?.name ?? zone, classes })),
+      }
+    },
+
     /** Comune-wide published hourly values of a class ('all' or one) for [from, to], null where none. */
     async hourly(tenant: string, zone: string, cls: ClassFilter, from: string, to: string) {
       const z = zone === 'all' ? '' : zone
