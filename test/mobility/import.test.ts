@@ -181,6 +181,29 @@ describe('mobility imports', () => {
     expect(imports[0].status).toBe('failed')
   })
 
+  it('keeps the dwell time where given and answers its mean weighted by the people present', async () => {
+    const csv = [
+      'zone,time,class,count,dwell_minutes',
+      'Z1,2025-03-12T10:00:00+01:00,foreign_visitor,300,60',
+      'Z1,2025-03-12T11:00:00+01:00,foreign_visitor,100,120',
+      'Z2,2025-03-12T10:00:00+01:00,foreign_visitor,500,30',
+      'Z3,2025-03-12T10:00:00+01:00,foreign_visitor,400,',
+      'Z1,2025-03-12T10:00:00+01:00,resident,900,-5',
+    ].join('\n')
+    const r = await upload(A, 'presence', csv)
+    expect(r.json()).toMatchObject({ imported: 4, rejected: 1, problems: [{ line: 6 }] })
+    const d = await t.call({
+      method: 'GET',
+      url: `/api/mobility/${A}/dwell?from=2025-03-12&to=2025-03-12`,
+      key: t.keys[A]!.viewer,
+    })
+    expect(d.statusCode, d.body).toBe(200)
+    const z1 = d.json().items.find((i: { zone: string }) => i.zone === 'Z1')
+    expect(z1.name).toBe('Zona 1')
+    expect(z1.classes.foreign_visitor).toBe(75) // (300 x 60 + 100 x 120) / 400
+    expect(z1.classes.resident).toBeNull()
+  })
+
   it("accepts a column mapping for a provider's own names", async () => {
     const mapping = {
       columns: { zone: 'cella', time: 'istante', class: 'segmento', count: 'utenti' },
@@ -263,6 +286,8 @@ describe('mobility imports', () => {
       count: 1230,
     })
     expect(items.find((i: { origin: string }) => i.origin === 'Z2')).toBeUndefined()
+    expect(items[0].from[0]).toBeGreaterThan(9) // Milano's centre, from the shipped boundaries
+    expect(items[0].from[0]).toBeLessThan(9.3)
     const cm = await t.call({
       method: 'GET',
       url: `/api/mobility/${A}/commuters?from=2025-03-03&to=2025-03-05`,

@@ -156,6 +156,7 @@ const it = {
   'audit.actor': 'Chi',
   'audit.action': 'Azione',
   'audit.target': 'Oggetto',
+  'console.mobility': 'Mobilità e turismo',
   'footer.text': 'Urbe: piattaforma aperta per la città intelligente. Dati dei sensori del Comune.',
 } as const
 
@@ -313,6 +314,7 @@ const en: Record<MessageKey, string> = {
   'audit.actor': 'Who',
   'audit.action': 'Action',
   'audit.target': 'Target',
+  'console.mobility': 'Mobility and tourism',
   'footer.text': 'Urbe: open smart-city platform. Data from the municipality’s sensors.',
 }
 

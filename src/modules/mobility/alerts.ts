@@ -32,6 +32,8 @@ export const ALERT_CONTEXT = {
   zone: 'https://urbe.dev/mobility/zone',
 }
 const MAX_ZONES = 200
+const MIN_HOURS = 3
+const MIN_DEVIATION = 0.25
 
 export interface AlertItem {
   id: string
@@ -82,9 +84,10 @@ export async function evaluateDay(deps: { svc: MobilityService; ngsi: NgsiLd }, 
         if (worst < 0 || Math.abs(v - fit.f.mean[h]!) > Math.abs(observed[worst]! - fit.f.mean[worst]!)) worst = h
       }
     }
-    if (!hours.length) continue
-    const obs = observed[worst]!
-    const exp = Math.max(1, fit.f.mean[worst]!)
+    const obs = observed[worst] ?? 0
+    const exp = Math.max(1, fit.f.mean[worst] ?? 0)
+    // 24 hours tested a day: one hour outside a 95 % interval is common; an alert needs a run of them and a real size
+    if (hours.length < MIN_HOURS || Math.abs(obs / exp - 1) < MIN_DEVIATION) continue
     const name = zone === 'all' ? 'Comune' : (names.get(zone)?.name ?? zone)
     const pctDiff = Math.round((obs / exp - 1) * 100)
     alerts.push({
@@ -152,32 +155,37 @@ export async function evaluateDay(deps: { svc: MobilityService; ngsi: NgsiLd }, 
   return { day: target, checked, alerts }
 }
 
-/** The alerts this module wrote, newest day first. */
-export async function listAlerts(db: Db, tenant: string, limit: number) {
-  const v = (term: keyof typeof ALERT_CONTEXT) => sql.raw(`e.attrs->'${ALERT_CONTEXT[term]}'->0->'value'`)
-  const r = await sql<{
-    id: string
-    zone: string | null
-    severity: string | null
-    description: string | null
-    observed: number | null
-    forecast: number | null
-    lower: number | null
-    upper: number | null
-    hours: number[] | null
-    observedAt: string | null
-  }>`SELECT e.id, ${v('zone')}#>>'{}' AS zone, ${v('severity')}#>>'{}' AS severity,
-      ${v('description')}#>>'{}' AS description, (${v('observedPresence')})::float8 AS observed,
-      (${v('expectedPresence')})::float8 AS forecast, (${v('expectedLower')})::float8 AS lower,
-      (${v('expectedUpper')})::float8 AS upper, ${v('hoursOutside')} AS hours,
-      e.attrs->${ALERT_CONTEXT.observedPresence}->0->>'observedAt' AS "observedAt"
-    FROM ngsi_entities e
-    WHERE e.tenant = ${tenant} AND e.types @> ARRAY[${ALERT_CONTEXT.Alert}]::text[]
-      AND e.id LIKE 'urn:ngsi-ld:Alert:mobility:%'
-    ORDER BY split_part(e.id, ':', 6) DESC, e.id LIMIT ${limit}`.execute(db)
+/** The alerts this module wrote, newest day first (names as the alert @context expands them). */
+export async function listAlerts(deps: { db: Db; ngsi: NgsiLd; svc: MobilityService }, tenant: string, limit: number) {
+  const ctx = await deps.ngsi.resolver.resolve(ALERT_CONTEXT)
+  const v = (term: keyof typeof ALERT_CONTEXT) => sql`(e.attrs->${ctx.expand(term)}->0->'value')`
+  const [r, names] = await Promise.all([
+    sql<{
+      id: string
+      zone: string | null
+      severity: string | null
+      description: string | null
+      observed: number | null
+      forecast: number | null
+      lower: number | null
+      upper: number | null
+      hours: number[] | null
+      observedAt: string | null
+    }>`SELECT e.id, ${v('zone')}#>>'{}' AS zone, ${v('severity')}#>>'{}' AS severity,
+        ${v('description')}#>>'{}' AS description, ${v('observedPresence')}::float8 AS observed,
+        ${v('expectedPresence')}::float8 AS forecast, ${v('expectedLower')}::float8 AS lower,
+        ${v('expectedUpper')}::float8 AS upper, ${v('hoursOutside')} AS hours,
+        e.attrs->${ctx.expand('observedPresence')}->0->>'observedAt' AS "observedAt"
+      FROM ngsi_entities e
+      WHERE e.tenant = ${tenant} AND e.types @> ARRAY[${ctx.expand('Alert')}]::text[]
+        AND e.id LIKE 'urn:ngsi-ld:Alert:mobility:%'
+      ORDER BY split_part(e.id, ':', 6) DESC, e.id LIMIT ${limit}`.execute(deps.db),
+    deps.svc.zoneNames(tenant),
+  ])
   return {
     items: r.rows.map((x) => ({
       ...x,
+      zoneName: x.zone === 'all' ? 'Comune' : (names.get(x.zone ?? '')?.name ?? x.zone),
       day: x.id.split(':').pop() ?? null,
       class: 'all',
     })),

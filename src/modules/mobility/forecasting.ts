@@ -1,6 +1,7 @@
 /**
  * Forecasts of hourly presence per zone and class: double-seasonal Holt-Winters (daily and weekly seasons) fitted
- * on the last eight weeks of published values, the next seven days hourly with a ~95 % interval, and beside it the
+ * on the last eight weeks of published values, the next seven days hourly with a ~95 % interval (from the model's own
+ * errors a day, two days... ahead: errorBands), and beside it the
  * backtested accuracy (MAPE over the last four weeks, each forecast a week ahead from the data before it) of the
  * model and of the seasonal-naive baseline (the same hour one week before). Answers are cached per last day of data.
  */
@@ -47,7 +48,48 @@ export async function fitAndForecast(
     throw new AppError('BadRequestData', `not enough published data to forecast ${zone} (${known} hours, 336 needed)`)
   }
   const model = fitHoltWinters(values)
-  return { values, times, model, f: forecastHw(model, horizon) }
+  const mean = forecastHw(model, horizon).mean
+  const band = errorBands(values, horizon)
+  const f = {
+    mean,
+    lower: mean.map((m, h) => Math.max(0, m - band[Math.floor(h / 24)]!)),
+    upper: mean.map((m, h) => m + band[Math.floor(h / 24)]!),
+  }
+  return { values, times, model, f }
+}
+
+/**
+ * The half-width of a ~95 % interval per day ahead, from the model's own errors: the series is cut a week at a time
+ * (up to 4 weeks back), the model fitted on what came before forecasts the next week, and the signed
+ * errors of each day ahead (24 hours x folds) give that day's half-width as 1.96 robust standard deviations (MAD):
+ * it grows as the model's errors really grow, and the days that stood out (a fair, a festival) do not widen it, or
+ * the next one would not stand out.
+ */
+function errorBands(values: (number | null)[], horizon: number): number[] {
+  const days = Math.ceil(horizon / 24)
+  const errs: number[][] = Array.from({ length: days }, () => [])
+  for (let fold = 1; fold <= 4; fold++) {
+    const cut = values.length - fold * 168
+    if (cut < 336) break
+    let f: number[]
+    try {
+      f = forecastHw(fitHoltWinters(values.slice(0, cut)), Math.min(168, horizon)).mean
+    } catch {
+      break
+    }
+    for (let h = 0; h < f.length; h++) {
+      const a = values[cut + h]
+      if (a !== null && a !== undefined) errs[Math.floor(h / 24)]!.push(a - f[h]!)
+    }
+  }
+  const out: number[] = []
+  for (let d = 0; d < days; d++) {
+    const e = errs[d]!.length ? errs[d]! : errs.flat()
+    out.push(e.length ? 1.96 * 1.4826 * median(e.map((x) => Math.abs(x - median(e)))) : 0)
+  }
+  // an interval never narrows further ahead
+  for (let d = 1; d < days; d++) out[d] = Math.max(out[d]!, out[d - 1]!)
+  return out
 }
 
 export async function forecast(
@@ -83,4 +125,10 @@ export async function forecast(
   if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!)
   cache.set(key, { at: Date.now(), value: out })
   return out
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length === 0 ? 0 : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
 }

@@ -4,7 +4,7 @@
  * published cells only (docs/mobility.md, Privacy); parts shown with their total are protected as one line.
  */
 import { type Cell, classCode, type ClassFilter, ORIGIN_PREFIX, type OriginKind, PEOPLE_CLASSES } from './model.js'
-import { originName, placeName } from './names.js'
+import { originName, placeAt, placeName } from './names.js'
 import { protectParts, publishFigure } from './privacy.js'
 import * as q from './queries.js'
 import * as repo from './repo.js'
@@ -60,8 +60,8 @@ export function createOriginFlowAnalytics(db: repo.Db) {
           destination: r.destination,
           destinationName: placeName(r.destination, names),
           count: publishFigure(r.count, k),
-          from: names.get(r.origin)?.at ?? null,
-          to: names.get(r.destination)?.at ?? null,
+          from: placeAt(r.origin, names),
+          to: placeAt(r.destination, names),
         })),
       }
     },

@@ -181,7 +181,7 @@ export function mobilityRoutes(
   app.get(
     `${base}/alerts`,
     { ...read, schema: { ...tag, summary: 'Presence alerts (NGSI-LD Alert entities)' } },
-    (r: Req) => listAlerts(db, tenantOf(r), int(r.query.limit, 'limit', 50, 1, 500)),
+    (r: Req) => listAlerts({ db, ngsi, svc }, tenantOf(r), int(r.query.limit, 'limit', 50, 1, 500)),
   )
   app.post(
     `${base}/alerts/evaluate`,

@@ -3,6 +3,7 @@
  * heatmap, series, day-type profiles, origins, flows, commuters). Tourism, events, forecasts, alerts and the report
  * build on these in their own files. Every figure is built from published cells only (docs/mobility.md, Privacy).
  */
+import { sql } from 'kysely'
 import { AppError } from '../../errors.js'
 import { addDays, daysBetween, dayType, holidaySet, italianHolidays, PATRONS } from './calendar/holidays.js'
 import { computeDay, rowsFromStored } from './day-cube.js'
@@ -164,8 +165,10 @@ export function createMobilityService(deps: { db: repo.Db; maxImportBytes: numbe
 
     async meta(tenant: string) {
       const [m, s] = await Promise.all([q.meta(db, tenant), repo.getSettings(db, tenant)])
+      const name = await sql<{ name: string }>`SELECT name FROM tenants WHERE id = ${tenant}`.execute(db)
       return {
         tenant,
+        name: name.rows[0]?.name ?? tenant,
         k: s.k,
         synthetic: s.synthetic,
         classes: [...PEOPLE_CLASSES],

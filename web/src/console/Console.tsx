@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useState } from 'react'
+import { type FormEvent, lazy, Suspense, useEffect, useState } from 'react'
 import { Layout } from '../components/Layout'
 import { Link } from '../components/Link'
 import { type MessageKey, useI18n } from '../i18n'
@@ -14,10 +14,13 @@ import { fetchMe, isAdmin, login, logout, roleIn, type User } from './session'
 import { Subscriptions } from './Subscriptions'
 import { Users } from './Users'
 
+const Mobility = lazy(() => import('../mobility/Mobility'))
+
 const SECTIONS: { id: string; label: MessageKey; admin?: boolean }[] = [
   { id: 'entities', label: 'console.entities' },
   { id: 'devices', label: 'console.devices' },
   { id: 'subscriptions', label: 'console.subscriptions' },
+  { id: 'mobilita', label: 'console.mobility' },
   { id: 'apikeys', label: 'console.apikeys', admin: true },
   { id: 'users', label: 'console.users', admin: true },
   { id: 'audit', label: 'console.audit', admin: true },
@@ -132,7 +135,7 @@ export default function Console({ path }: { path: string }) {
       subtitle={current ? t('city.comuneOf', { name: current.name }) : undefined}
       home="/console"
     >
-      <div className="d-flex flex-wrap justify-content-between align-items-end gap-3 mb-3">
+      <div className="d-flex flex-wrap justify-content-between align-items-end gap-3 mb-3 console-chrome">
         <div className="select-wrapper" style={{ minWidth: '16rem' }}>
           <label htmlFor="tenant-switch">{t('console.tenant')}</label>
           <select
@@ -170,7 +173,7 @@ export default function Console({ path }: { path: string }) {
       {tenants.length === 0 && all.data ? <div className="alert alert-info">{t('console.noTenant')}</div> : null}
       {tenant ? (
         <>
-          <nav aria-label={t('console.title')} className="mb-3">
+          <nav aria-label={t('console.title')} className="mb-3 console-chrome">
             <ul className="nav nav-tabs console-nav">
               {SECTIONS.filter((s) => !s.admin || admin).map((s) => (
                 <li className="nav-item" key={s.id}>
@@ -185,7 +188,7 @@ export default function Console({ path }: { path: string }) {
               ))}
             </ul>
           </nav>
-          <h1 className="h2">
+          <h1 className="h2 console-chrome">
             {t((SECTIONS.find((s) => s.id === section)?.label ?? 'console.entities') as MessageKey)}
           </h1>
           {section === 'entities' && entityId ? (
@@ -206,6 +209,11 @@ export default function Console({ path }: { path: string }) {
           {section === 'apikeys' && admin ? <ApiKeys key={tenant} tenant={tenant} /> : null}
           {section === 'users' && admin ? <Users key={tenant} tenant={tenant} /> : null}
           {section === 'audit' && admin ? <Audit key={tenant} tenant={tenant} /> : null}
+          {section === 'mobilita' ? (
+            <Suspense fallback={<p>{t('common.loading')}</p>}>
+              <Mobility key={tenant} tenant={tenant} user={user} page={parts[2]} />
+            </Suspense>
+          ) : null}
         </>
       ) : null}
     </Layout>
