@@ -67,7 +67,16 @@ describe('NGSI-LD notification delivery', () => {
     expect(new Set(attempts.map((a) => a.headers['idempotency-key'])).size).toBe(1)
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(150)
     expect(rx.received[0]!.body.data).toEqual([{ id: 'urn:x:retry', type: 'Retry', n: 1 }])
-    const s = (await call('GET', `/subscriptions/${sid}`)).json()
+    // the receiver has answered; the delivery's outcome is recorded right after (under load, a moment later)
+    let s = (await call('GET', `/subscriptions/${sid}`)).json()
+    await waitFor(
+      async () => {
+        s = (await call('GET', `/subscriptions/${sid}`)).json()
+        return s.notification.timesSent === 1
+      },
+      5_000,
+      'the success recorded',
+    )
     expect(s.notification).toMatchObject({ status: 'ok', timesSent: 1, timesFailed: 2 })
     expect(Date.parse(s.notification.lastFailure)).toBeLessThan(Date.parse(s.notification.lastSuccess))
     expect(s.status).toBe('active')
