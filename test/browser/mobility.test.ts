@@ -197,6 +197,12 @@ describe.skipIf(!hasChromium)('mobility pages in Chromium', { timeout: 180_000 }
     expect(await page.locator('[data-testid=card-overnight] .big').textContent()).toMatch(/\d/)
     expect(await page.locator('[data-testid=card-lastyear] .big').textContent()).toMatch(/[+−]?\d+(,\d)? %|—/)
     await page.locator('[data-testid=tourism-chart] canvas').waitFor()
+    // the CSV download of the same period, with the session's cookie
+    const href = await page.locator('[data-testid=tourism-csv]').getAttribute('href')
+    expect(href).toMatch(/format=csv/)
+    const csv = await page.request.get(`${url}${href}`)
+    expect(csv.headers()['content-type']).toContain('text/csv')
+    expect((await csv.text()).split('\n')[0]).toBe('date,visitors,italian,foreign,overnight,lastYear')
     await page.setViewportSize({ width: 1280, height: 1100 })
     await page.waitForTimeout(300)
     await screenshot(page, 'mobility-tourism')

@@ -157,6 +157,38 @@ describe('mobility analytics on the demo data', () => {
     expect(denied.statusCode).toBe(403)
   })
 
+  it('exports the published answers as CSV, suppressed cells written as such', async () => {
+    const r = await t.call({
+      method: 'GET',
+      url: `/api/mobility/${A}/heatmap?day=2025-10-15&class=foreign_visitor&format=csv`,
+      key: t.keys[A]!.viewer,
+    })
+    expect(r.statusCode).toBe(200)
+    expect(r.headers['content-type']).toContain('text/csv')
+    expect(r.headers['content-disposition']).toContain('046017-heatmap-2025-10-15.csv')
+    const lines = r.body.trim().split('\n')
+    expect(lines[0]).toMatch(/^zone,name,2025-10-15T00:00:00\+02:00,/)
+    expect(r.body).toContain('suppressed')
+    const json = await get(A, '/heatmap?day=2025-10-15&class=foreign_visitor')
+    expect(lines).toHaveLength(json.zones.length + 1)
+    for (const path of [
+      '/tourism?from=2025-10-01&to=2025-10-07',
+      '/origins?kind=country',
+      '/flows?limit=5',
+      '/series?zone=all',
+    ]) {
+      const e = await t.call({
+        method: 'GET',
+        url: `/api/mobility/${A}${path}${path.includes('?') ? '&' : '?'}format=csv`,
+        key: t.keys[A]!.viewer,
+      })
+      expect(e.statusCode, path).toBe(200)
+      expect(e.body.split('\n').length, path).toBeGreaterThan(2)
+    }
+    const bad = await t.call({ method: 'GET', url: `/api/mobility/${A}/tourism?format=xls`, key: t.keys[A]!.viewer })
+    expect(bad.statusCode).toBe(400)
+  })
+
   it('report: key figures of a period for the council', async () => {
     const r = await get(A, '/report?from=2025-10-01&to=2025-11-11')
     expect(r.name).toBe('Lucca')

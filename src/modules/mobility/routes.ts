@@ -10,6 +10,7 @@ import type { Services } from '../../services.js'
 import { requireRole } from '../auth/principal.js'
 import { existingTenant } from '../tenants/routes.js'
 import { evaluateDay, listAlerts } from './alerts.js'
+import * as csv from './csv-export.js'
 import { forecast } from './forecasting.js'
 import type { Mapping } from './import/mapping.js'
 import type { PresenceValue } from './import/presence.js'
@@ -64,6 +65,22 @@ export function mobilityRoutes(
     return { from, to: last }
   }
   const tag = { tags: s.TAG }
+  /** `?format=csv`: the same published answer as a CSV download. */
+  const exportable = async <T>(
+    r: Req,
+    reply: FastifyReply,
+    name: string,
+    value: Promise<T>,
+    toCsv: (v: T) => string,
+  ) => {
+    const v = await value
+    if (r.query.format === undefined || r.query.format === 'json') return v
+    if (r.query.format !== 'csv') throw new AppError('BadRequestData', 'format must be json or csv')
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${tenantOf(r)}-${name}.csv"`)
+      .send(toCsv(v))
+  }
 
   app.get(
     `${base}/meta`,
@@ -76,21 +93,23 @@ export function mobilityRoutes(
   app.get(
     `${base}/heatmap`,
     { ...read, schema: { ...tag, summary: 'Presence of every zone by hour for one day' } },
-    async (r: Req) => {
+    async (r: Req, reply: FastifyReply) => {
       const day = r.query.day ?? (await svc.lastDay(tenantOf(r)))
       if (!day) throw new AppError('ResourceNotFound', 'this Comune has no presence data yet')
-      return svc.heatmap(tenantOf(r), checkDay(day, 'day'), classFilter(r.query.class))
+      const h = svc.heatmap(tenantOf(r), checkDay(day, 'day'), classFilter(r.query.class))
+      return exportable(r, reply, `heatmap-${day}`, h, csv.heatmapCsv)
     },
   )
   app.get(
     `${base}/series`,
     { ...read, schema: { ...tag, summary: "A zone's presence per class, hourly or daily" } },
-    async (r: Req) => {
+    async (r: Req, reply: FastifyReply) => {
       const p = await period(r, 14)
       const resolution = r.query.resolution ?? 'hour'
       if (resolution !== 'hour' && resolution !== 'day')
         throw new AppError('BadRequestData', 'resolution must be hour or day')
-      return svc.series(tenantOf(r), s.zoneParam(r.query.zone), p.from, p.to, resolution)
+      const v = svc.series(tenantOf(r), s.zoneParam(r.query.zone), p.from, p.to, resolution)
+      return exportable(r, reply, `series-${p.from}-${p.to}`, v, csv.seriesCsv)
     },
   )
   app.get(
@@ -104,12 +123,12 @@ export function mobilityRoutes(
   app.get(
     `${base}/origins`,
     { ...read, schema: { ...tag, summary: 'Top origins (countries, provinces, municipalities)' } },
-    async (r: Req) => {
+    async (r: Req, reply: FastifyReply) => {
       const p = await period(r)
       const kind = (r.query.kind ?? 'country') as OriginKind
       if (!['country', 'province', 'municipality'].includes(kind))
         throw new AppError('BadRequestData', 'kind must be country, province or municipality')
-      return svc.origins(
+      const v = svc.origins(
         tenantOf(r),
         p.from,
         p.to,
@@ -117,12 +136,24 @@ export function mobilityRoutes(
         kind,
         int(r.query.limit, 'limit', 20, 1, 200),
       )
+      return exportable(r, reply, `origins-${kind}-${p.from}-${p.to}`, v, csv.originsCsv)
     },
   )
-  app.get(`${base}/flows`, { ...read, schema: { ...tag, summary: 'Top origin-destination flows' } }, async (r: Req) => {
-    const p = await period(r)
-    return svc.flows(tenantOf(r), p.from, p.to, classFilter(r.query.class), int(r.query.limit, 'limit', 100, 1, 1000))
-  })
+  app.get(
+    `${base}/flows`,
+    { ...read, schema: { ...tag, summary: 'Top origin-destination flows' } },
+    async (r: Req, reply: FastifyReply) => {
+      const p = await period(r)
+      const v = svc.flows(
+        tenantOf(r),
+        p.from,
+        p.to,
+        classFilter(r.query.class),
+        int(r.query.limit, 'limit', 100, 1, 1000),
+      )
+      return exportable(r, reply, `flows-${p.from}-${p.to}`, v, csv.flowsCsv)
+    },
+  )
   app.get(
     `${base}/od`,
     { ...read, schema: { ...tag, summary: 'Origin-destination matrix of the busiest zones' } },
@@ -160,9 +191,9 @@ export function mobilityRoutes(
   app.get(
     `${base}/tourism`,
     { ...read, schema: { ...tag, summary: 'Visitors, foreign share, overnight stays, last year' } },
-    async (r: Req) => {
+    async (r: Req, reply: FastifyReply) => {
       const p = await period(r)
-      return tourism(svc, tenantOf(r), p.from, p.to)
+      return exportable(r, reply, `tourism-${p.from}-${p.to}`, tourism(svc, tenantOf(r), p.from, p.to), csv.tourismCsv)
     },
   )
   app.get(

@@ -78,7 +78,12 @@ export function Presence({ tenant, meta }: { tenant: string; meta: Meta }) {
       ) : null}
       <div className="mob-presence-layout">
         <div>
-          <p className="small mb-2">{t('mob.mapHelp')}</p>
+          <p className="small mb-2">
+            {t('mob.mapHelp')}{' '}
+            <a href={mobUrl(tenant, '/heatmap', { day, class: cls, format: 'csv' })} download data-testid="heatmap-csv">
+              {t('mob.csv')}
+            </a>
+          </p>
           {zones.data ? (
             <Suspense fallback={<div className="map-box" />}>
               <ZoneMap zones={zones.data} values={values} breaks={breaks} selected={selected} onSelect={setSelected} />

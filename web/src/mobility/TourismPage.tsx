@@ -48,6 +48,11 @@ export function TourismPage({ tenant, meta }: { tenant: string; meta: Meta }) {
   return (
     <div data-testid="mob-tourism">
       <PeriodPicker id="tour" value={period} min={range.from} max={range.to} onChange={setPeriod} />
+      <p className="small">
+        <a href={mobUrl(tenant, '/tourism', { ...period, format: 'csv' })} download data-testid="tourism-csv">
+          {t('mob.csv')}
+        </a>
+      </p>
       {r.error ? <p className="text-danger">{t('common.error', { msg: r.error.message })}</p> : null}
       {d && chart ? (
         <>
