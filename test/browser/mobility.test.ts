@@ -43,7 +43,7 @@ describe.skipIf(!hasChromium)('mobility pages in Chromium', { timeout: 180_000 }
       ? { DATABASE_URL: loc.databaseUrl }
       : { URBE_DATA_DIR: loc.dataDir! }
     ;[server, browser] = await Promise.all([
-      startServerProcess({ ...env, URBE_MOBILITY_DEMO_DAYS: process.env.URBE_TEST_MOBILITY_DAYS ?? '400' }),
+      startServerProcess({ ...env, URBE_MOBILITY_DEMO_DAYS: process.env.URBE_TEST_MOBILITY_DAYS ?? '120' }),
       launch(),
     ])
     url = server.url
