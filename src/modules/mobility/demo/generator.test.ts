@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest'
 import { boundaryOf, DEMO_COMUNI } from '../../../demo/comuni.js'
 import { contains } from '../../simulator/geo.js'
-import { type FlowRow, generateFlows, generatePresence, PROFILES, type PresenceRow } from './generator.js'
+import { type FlowRow, generateFlows } from './flows.js'
+import { generatePresence, type PresenceRow } from './generator.js'
+import { PROFILES } from './profiles.js'
 import { type DemoZone, demoZones } from './zones.js'
 
 const LUCCA = '046017'
