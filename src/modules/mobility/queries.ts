@@ -19,6 +19,7 @@ export interface ZoneDayRow extends DayRow {
 
 export async function meta(db: Db, tenant: string) {
   const r = await sql<{
+    name: string | null
     from: string | null
     to: string | null
     zones: number
@@ -27,6 +28,7 @@ export async function meta(db: Db, tenant: string) {
     flows_to: string | null
     origins: boolean
   }>`SELECT
+      (SELECT name FROM tenants WHERE id = ${tenant}) AS name,
       (SELECT to_char(min(day), 'YYYY-MM-DD') FROM mob_day WHERE tenant = ${tenant}) AS "from",
       (SELECT to_char(max(day), 'YYYY-MM-DD') FROM mob_day WHERE tenant = ${tenant}) AS "to",
       (SELECT count(*)::int FROM mob_zone WHERE tenant = ${tenant}) AS zones,

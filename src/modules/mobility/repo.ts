@@ -5,7 +5,7 @@
  */
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
-import type { StoredRow } from './day-cube.js'
+import { computeDay, type DayRows, rowsFromStored, type StoredRow } from './day-cube.js'
 import type { Mapping } from './import/mapping.js'
 
 export type Db = Kysely<DB>
@@ -79,6 +79,20 @@ export async function writeDay(db: Db, tenant: string, day: string, zones: Store
       FROM jsonb_to_recordset(${JSON.stringify(comune)}::jsonb)
         AS r(class smallint, origin text, counts real[], hidden integer)`.execute(db)
   }
+}
+
+/**
+ * (Re)writes a stored day in one transaction under its lock: reads its given rows, lets `merge` change them (an
+ * import's new values; nothing when only k changed), computes the derived rows and hidden cells, writes it all.
+ */
+export async function storeDay(db: Db, tenant: string, day: string, k: number, merge?: (rows: DayRows) => void) {
+  await db.transaction().execute(async (trx) => {
+    await lockDay(trx, tenant, day)
+    const rows = rowsFromStored(await readDay(trx, tenant, day))
+    merge?.(rows)
+    const { zones, comune } = computeDay(rows, k)
+    await writeDay(trx, tenant, day, zones, comune)
+  })
 }
 
 /** Every day of the tenant with presence (to recompute the hidden cells when k changes). */

@@ -3,15 +3,12 @@
  * stays, change on last year, peak day), daily visitors, the day-type profiles, top origins and flows, the days that
  * stood out and the forecast's accuracy — all as published (suppressed cells stay suppressed).
  */
-import { sql } from 'kysely'
 import { forecast } from './forecasting.js'
-import type { Db } from './repo.js'
 import type { MobilityService } from './service.js'
 import { events, tourism } from './tourism.js'
 
-export async function report(deps: { db: Db; svc: MobilityService }, tenant: string, from: string, to: string) {
-  const { db, svc } = deps
-  const name = await sql<{ name: string }>`SELECT name FROM tenants WHERE id = ${tenant}`.execute(db)
+export async function report(deps: { svc: MobilityService }, tenant: string, from: string, to: string) {
+  const { svc } = deps
   const [meta, tour, profiles, countries, provinces, flows, standOut] = await Promise.all([
     svc.meta(tenant),
     tourism(svc, tenant, from, to),
@@ -33,7 +30,7 @@ export async function report(deps: { db: Db; svc: MobilityService }, tenant: str
   )
   return {
     tenant,
-    name: name.rows[0]?.name ?? tenant,
+    name: meta.name,
     from,
     to,
     generated: new Date().toISOString(),

@@ -227,7 +227,7 @@ export function mobilityRoutes(
     { ...read, schema: { ...tag, summary: 'Everything of the printable report of a period' } },
     async (r: Req) => {
       const p = await period(r)
-      return report({ db, svc }, tenantOf(r), p.from, p.to)
+      return report({ svc }, tenantOf(r), p.from, p.to)
     },
   )
   app.get(

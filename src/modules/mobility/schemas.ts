@@ -1,5 +1,7 @@
 /** Validation of the mobility API's inputs: parameters, settings, column mappings, JSON records and zone layers. */
 import { AppError } from '../../errors.js'
+import { FLOW_FIELDS } from './import/flows.js'
+import { PRESENCE_FIELDS } from './import/presence.js'
 import type { Mapping } from './import/mapping.js'
 import { CLASSES, ZONE_RE } from './model.js'
 
@@ -19,23 +21,7 @@ export function layerParam(v: unknown): string {
   return l
 }
 
-const FIELDS = new Set([
-  'zone',
-  'time',
-  'date',
-  'hour',
-  'class',
-  'count',
-  'origin',
-  'country',
-  'province',
-  'municipality',
-  'dwell',
-  'origin_zone',
-  'destination_zone',
-  'band',
-  'band_end',
-])
+const FIELDS = new Set<string>([...PRESENCE_FIELDS, ...FLOW_FIELDS])
 
 /** A column mapping as sent by a client (see docs/mobility.md); throws BadRequestData on anything else. */
 export function checkMapping(m: unknown): Mapping {

@@ -3,10 +3,8 @@
  * heatmap, series, day-type profiles, origins, flows, commuters). Tourism, events, forecasts, alerts and the report
  * build on these in their own files. Every figure is built from published cells only (docs/mobility.md, Privacy).
  */
-import { sql } from 'kysely'
 import { AppError } from '../../errors.js'
 import { addDays, daysBetween, dayType, holidaySet, italianHolidays, PATRONS } from './calendar/holidays.js'
-import { computeDay, rowsFromStored } from './day-cube.js'
 import { importFlowRecords, importFlows } from './import/flows.js'
 import type { Mapping } from './import/mapping.js'
 import { importPresence, importPresenceRecords, type PresenceFormat, type PresenceValue } from './import/presence.js'
@@ -101,7 +99,7 @@ export function createMobilityService(deps: { db: repo.Db; maxImportBytes: numbe
       const before = await repo.getSettings(db, tenant)
       await repo.putSettings(db, tenant, s)
       if (s.k !== undefined && s.k !== before.k) {
-        for (const day of await repo.allDays(db, tenant)) await rewriteDay(tenant, day, s.k)
+        for (const day of await repo.allDays(db, tenant)) await repo.storeDay(db, tenant, day, s.k)
         await repo.rollupFlowMonths(db, tenant, await repo.flowMonths(db, tenant), s.k)
       }
       return repo.getSettings(db, tenant)
@@ -165,10 +163,9 @@ export function createMobilityService(deps: { db: repo.Db; maxImportBytes: numbe
 
     async meta(tenant: string) {
       const [m, s] = await Promise.all([q.meta(db, tenant), repo.getSettings(db, tenant)])
-      const name = await sql<{ name: string }>`SELECT name FROM tenants WHERE id = ${tenant}`.execute(db)
       return {
         tenant,
-        name: name.rows[0]?.name ?? tenant,
+        name: m.name ?? tenant,
         k: s.k,
         synthetic: s.synthetic,
         classes: [...PEOPLE_CLASSES],
@@ -214,14 +211,17 @@ export function createMobilityService(deps: { db: repo.Db; maxImportBytes: numbe
     async series(tenant: string, zone: string, from: string, to: string, resolution: 'hour' | 'day') {
       const z = zone === 'all' ? '' : zone
       const codes = [0, 1, 2, 3, ALL_CODE, classCode('activity')]
-      const [rows, names] = await Promise.all([q.zoneDays(db, tenant, z, codes, from, to), q.zoneNames(db, tenant)])
+      const [rows, names, { k }] = await Promise.all([
+        q.zoneDays(db, tenant, z, codes, from, to),
+        q.zoneNames(db, tenant),
+        repo.getSettings(db, tenant),
+      ])
       const days = byDay(rows)
       const times: string[] = []
       const classes: Record<string, Cell[]> = Object.fromEntries(PEOPLE_CLASSES.map((c) => [c, [] as Cell[]]))
       const total: Cell[] = []
       const activity: Cell[] = []
       const hasActivity = rows.some((r) => r.class === classCode('activity'))
-      const { k } = await repo.getSettings(db, tenant)
       for (const day of daysBetween(from, to)) {
         const d = days.get(day)
         if (resolution === 'day') {
@@ -345,16 +345,6 @@ export function createMobilityService(deps: { db: repo.Db; maxImportBytes: numbe
     zoneNames: (tenant: string) => q.zoneNames(db, tenant),
     dayRows: (tenant: string, zone: string, classes: number[], from: string, to: string, origin = '') =>
       q.zoneDays(db, tenant, zone === 'all' ? '' : zone, classes, from, to, origin),
-  }
-
-  /** Recomputes a stored day (new k): reads the given rows and writes the day again. */
-  async function rewriteDay(tenant: string, day: string, k: number) {
-    await db.transaction().execute(async (trx) => {
-      await repo.lockDay(trx, tenant, day)
-      const rows = rowsFromStored(await repo.readDay(trx, tenant, day))
-      const { zones, comune } = computeDay(rows, k)
-      await repo.writeDay(trx, tenant, day, zones, comune)
-    })
   }
 
   return service

@@ -10,7 +10,8 @@ import { detectDelimiter, InputTooLarge, type LineChunk, readLines, splitFields 
 import { type Mapping, parseClass, parseNumber, parseTime, resolveColumns } from './mapping.js'
 import { Problems, type Progress } from './progress.js'
 
-const FIELDS = ['date', 'time', 'origin_zone', 'destination_zone', 'band', 'band_end', 'class', 'count']
+/** The fields a flows file may map (docs/mobility.md). */
+export const FLOW_FIELDS = ['date', 'time', 'origin_zone', 'destination_zone', 'band', 'band_end', 'class', 'count']
 const CHUNK = 5000
 const BAND_RE = /^(\d{1,2})(?::00)?(?:\s*[-–]\s*(\d{1,2})(?::00)?)?$/
 
@@ -119,7 +120,7 @@ export async function importFlows(
           const header = splitFields(line, delim)
           width = header.length
           try {
-            cols = resolveColumns(header, FIELDS, opts.mapping)
+            cols = resolveColumns(header, FLOW_FIELDS, opts.mapping)
           } catch (e) {
             throw new AppError('BadRequestData', (e as Error).message)
           }

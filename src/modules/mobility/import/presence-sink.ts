@@ -6,9 +6,9 @@
  * day's lock. Values of one hour given several times in one input (quarter hours, or 10-minute intervals) are
  * averaged (`mean`, people present) or added (`sum`, activity).
  */
-import { type Cells, computeDay, emptyCells, rowKey, rowsFromStored } from '../day-cube.js'
+import { type Cells, emptyCells, rowKey } from '../day-cube.js'
 import { HOURS } from '../model.js'
-import { type Db, lockDay, readDay, writeDay } from '../repo.js'
+import { type Db, storeDay } from '../repo.js'
 
 interface Acc {
   sum: Float32Array
@@ -92,9 +92,7 @@ export class PresenceSink {
   }
 
   private async writeDay(day: string, acc: Map<string, Acc>): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      await lockDay(trx, this.tenant, day)
-      const rows = rowsFromStored(await readDay(trx, this.tenant, day))
+    await storeDay(this.db, this.tenant, day, this.k, (rows) => {
       for (const [key, a] of acc) {
         let cells: Cells | undefined = rows.get(key)
         if (!cells) {
@@ -111,8 +109,6 @@ export class PresenceSink {
           }
         }
       }
-      const { zones, comune } = computeDay(rows, this.k)
-      await writeDay(trx, this.tenant, day, zones, comune)
     })
     this.daysWritten++
   }

@@ -40,7 +40,8 @@ export interface PresenceResult {
 
 const MAX_COUNT = 1e9
 
-const PRESENCE_FIELDS = [
+/** The fields a presence file may map (docs/mobility.md). */
+export const PRESENCE_FIELDS = [
   'zone',
   'time',
   'date',
