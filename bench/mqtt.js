@@ -1,14 +1,17 @@
 // `npm run bench:mqtt`: sustained MQTT ingestion into PostgreSQL with history on (the device gateway issue).
-// Needs Mosquitto on 127.0.0.1:1883 (BENCH_MQTT_URL) and PostgreSQL with PostGIS (BENCH_PG_URL).
+// Needs Mosquitto installed (the bench starts one of its own on a free port, with a queue and an in-flight window fit
+// for a high-rate consumer: bench/lib/mosquitto.js; or BENCH_MQTT_URL names a running one) and PostgreSQL with
+// PostGIS (BENCH_PG_URL).
 //   1. The limit: the same messages through Mosquitto alone, one publisher to one subscriber (QoS 1), paced like 2.
 //   2. Urbe: `urbe serve` on a fresh database with MQTT_URL pointing to Mosquitto; 1,000 devices provisioned in one
 //      service group; the publisher sends JSON measurements (2 attributes each) round robin over the devices, QoS 1,
-//      `--inflight` messages unacknowledged at most, paced to stay at most 600 messages ahead of what the gateway
-//      has taken (Mosquitto's default queue per subscriber is 1,000 messages, beyond which it drops); the rate counts messages from the first publish until the last
-//      one is stored (history rows counted in the database).
+//      `--inflight` messages unacknowledged at most, paced to stay at most `--window` messages ahead of what the
+//      gateway has taken; the rate counts messages from the first publish until the last one is stored (history
+//      rows counted in the database).
 //   3. Publish-to-queryable latency during the load: a probe device publishes a fresh value every 50 ms and polls
 //      GET /ngsi-ld/v1/entities/{id} every 5 ms until the value is there.
-// Prints one table; writes bench/results/mqtt-latest.json.
+// `--profile` runs the server with --cpu-prof and summarizes the load's window. Prints one table; writes
+// bench/results/mqtt-latest.json.
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -16,18 +19,29 @@ import path from 'node:path'
 import mqtt from 'mqtt'
 import pg from 'pg'
 import { ROOT } from './lib/config.js'
+import { renderSummary, summarize } from './lib/cpuprofile.js'
 import { removeSnapshot, snapshotDist } from './lib/dist-snapshot.js'
 import { fmt, progress } from './lib/log.js'
+import { startMosquitto } from './lib/mosquitto.js'
 import { createDatabase, dropDatabase } from './lib/pg-admin.js'
 import { operatorKey, startUrbe } from './lib/processes.js'
 
 const arg = (n, d) => process.argv.find((a) => a.startsWith(`--${n}=`))?.split('=')[1] ?? d
 const quick = process.argv.includes('--quick')
+// --profile: the server runs with --cpu-prof; its samples of the load's window are summarized after the table
+const profile = process.argv.includes('--profile')
+const profileDir = path.join(ROOT, 'bench/results/profiles')
+const nowUs = () => Number(process.hrtime.bigint() / 1000n)
 const pgUrl = process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres'
-const mqttUrl = process.env.BENCH_MQTT_URL || 'mqtt://127.0.0.1:1883'
+// A Mosquitto of the bench's own (bench/lib/mosquitto.js), unless BENCH_MQTT_URL names one
+const own = process.env.BENCH_MQTT_URL ? undefined : await startMosquitto()
+const mqttUrl = process.env.BENCH_MQTT_URL || own?.url || 'mqtt://127.0.0.1:1883'
 const messages = Number(arg('messages', quick ? 20_000 : 200_000))
 const devices = Number(arg('devices', 1000))
 const inflight = Number(arg('inflight', 200))
+// how far the publisher may run ahead of what the receiver has taken (a broker of our own queues 100,000; the
+// machine's default Mosquitto only 1,000, beyond which it drops)
+const paceWindow = Number(arg('window', process.env.BENCH_MQTT_URL ? 600 : 3000))
 const TENANT = '046017'
 const pct = (s, p) => s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? Number.NaN
 
@@ -37,7 +51,7 @@ const pct = (s, p) => s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) -
  * messages beyond `max_queued_messages` (default 1,000) queued for a subscriber, so an unpaced publisher would measure
  * the broker's drops, not the gateway.
  */
-async function publishAll(client, count, topic, payload, ahead, window = 600) {
+async function publishAll(client, count, topic, payload, ahead, window = paceWindow) {
   let next = 0
   async function lane() {
     for (;;) {
@@ -90,7 +104,9 @@ async function urbe(key) {
       URBE_MQTT_SHARED_GROUP: `b${run}`,
     },
     label: 'urbe-mqtt',
+    ...(profile ? { profileDir } : {}),
   })
+  let window
   const c = new pg.Client({ connectionString: db.url })
   await c.connect()
   try {
@@ -170,10 +186,11 @@ async function urbe(key) {
     const pacer = (async () => {
       while (pacing) {
         taken = (await counter()) - taken0
-        await new Promise((r) => setTimeout(r, 20))
+        await new Promise((r) => setTimeout(r, 50))
       }
     })()
     const t = process.hrtime.bigint()
+    const fromUs = nowUs()
     await publishAll(
       pub,
       messages,
@@ -197,6 +214,15 @@ async function urbe(key) {
       await new Promise((r) => setTimeout(r, 50))
     }
     const seconds = Number(process.hrtime.bigint() - t) / 1e9
+    window = { fromUs, toUs: nowUs() }
+    if (n < messages) {
+      // where did the missing ones go? the gateway's own counters
+      const text = await (await fetch(`${server.url}/metrics`)).text()
+      const lines = text
+        .split('\n')
+        .filter((l) => /^urbe_iot_(messages|measurements|rejected|duplicates|write_failures|queue)/.test(l))
+      progress(`  missing ${fmt(messages - n)}; gateway counters:\n${lines.join('\n')}`)
+    }
     loading = false
     await probeLoop
     await pub.endAsync()
@@ -214,6 +240,14 @@ async function urbe(key) {
     await c.end()
     await server.stop()
     await dropDatabase(pgUrl, db.name).catch(() => {})
+    if (profile && window) {
+      const file = fs
+        .readdirSync(profileDir)
+        .filter((f) => f.startsWith('urbe-mqtt-'))
+        .map((f) => path.join(profileDir, f))
+        .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0]
+      if (file) process.stdout.write(`${renderSummary(summarize(file, window))}\n\nprofile: ${file}\n`)
+    }
   }
 }
 
@@ -234,6 +268,14 @@ try {
   progress(`bench failed: ${e.stack ?? e}`)
 } finally {
   removeSnapshot(snapshot)
+  if (own) {
+    const dropped = own
+      .log()
+      .split('\n')
+      .filter((l) => /dropped/i.test(l))
+    if (dropped.length) progress(`Mosquitto dropped messages:\n${dropped.join('\n')}`)
+    await own.stop()
+  }
 }
 if (out.urbe && out.mosquitto) {
   const u = out.urbe
@@ -257,7 +299,7 @@ if (out.urbe && out.mosquitto) {
   const w = lines[0].map((_, i) => Math.max(...lines.map((l) => String(l[i]).length)))
   const row = (l) => `| ${l.map((c, i) => String(c).padEnd(w[i])).join(' | ')} |`
   process.stdout.write(
-    `\nUrbe MQTT ingestion benchmark, ${out.when.slice(0, 16).replace('T', ' ')} UTC, ${os.cpus().length} CPUs, Node ${process.version}, PostgreSQL + Mosquitto on 127.0.0.1\n\n`,
+    `\nUrbe MQTT ingestion benchmark, ${out.when.slice(0, 16).replace('T', ' ')} UTC, ${os.cpus().length} CPUs, Node ${process.version}, PostgreSQL + Mosquitto on 127.0.0.1${own ? ` (${own.settings})` : ''}, publisher at most ${fmt(paceWindow)} messages ahead\n\n`,
   )
   process.stdout.write(`${[row(lines[0]), row(w.map((x) => '-'.repeat(x))), ...lines.slice(1).map(row)].join('\n')}\n`)
 }

@@ -147,10 +147,10 @@ export const CONFIG_DOCS: readonly Setting[] = [
     help: 'external broker: shared subscription group ($share/<group>/...), so that several servers split the messages; empty: plain subscriptions',
   },
   { env: 'URBE_IOT_FLUSH_MS', default: '50', help: 'the gateway writes queued measurements at least this often' },
-  { env: 'URBE_IOT_BATCH_SIZE', default: '2000', help: 'measurements that trigger a write at once' },
+  { env: 'URBE_IOT_BATCH_SIZE', default: '8000', help: 'measurements that trigger a write at once' },
   {
     env: 'URBE_IOT_QUEUE_LIMIT',
-    default: '50000',
+    default: '12000',
     help: 'measurements queued in memory before devices are slowed down (MQTT) or refused with 503 (HTTP)',
   },
   {
@@ -305,8 +305,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     mqttClientId: env.URBE_MQTT_CLIENT_ID || `urbe-${os.hostname()}-${env.PORT || '8080'}`,
     mqttSharedGroup: env.URBE_MQTT_SHARED_GROUP ?? 'urbe',
     iotFlushMs: int(env, 'URBE_IOT_FLUSH_MS', 50, 1, 10_000),
-    iotBatchSize: int(env, 'URBE_IOT_BATCH_SIZE', 2000, 1, 100_000),
-    iotQueueLimit: int(env, 'URBE_IOT_QUEUE_LIMIT', 50_000, 100, 10_000_000),
+    iotBatchSize: int(env, 'URBE_IOT_BATCH_SIZE', 8000, 1, 100_000),
+    iotQueueLimit: int(env, 'URBE_IOT_QUEUE_LIMIT', 12_000, 100, 10_000_000),
     iotDedupeSeconds: int(env, 'URBE_IOT_DEDUPE_SECONDS', 600, 0, 86_400),
     simulate: bool(env, 'URBE_SIMULATE', true),
     simulateBackfillDays: int(env, 'URBE_SIMULATE_BACKFILL_DAYS', 30, 0, 3650),

@@ -8,14 +8,15 @@ function component(frame) {
   if (!url) return functionName.startsWith('(') ? functionName : `(native) ${functionName || 'anonymous'}`
   const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)
   if (nm) return nm[1]
-  const dist = /\/dist\/(.+)\/[^/]+\.js$/.exec(url) ?? /\/dist\/([^/]+)\.js$/.exec(url)
+  const dist = /\/\.?dist(?:-\d+)?\/(.+)\/[^/]+\.js$/.exec(url) ?? /\/\.?dist(?:-\d+)?\/([^/]+)\.js$/.exec(url)
   if (dist) return `urbe ${dist[1]}`
   const node = /^node:(?:internal\/)?([^/]+(?:\/[^/]+)?)/.exec(url)
   if (node) return `node:${node[1]}`
   return url.replace(/^.*\//, '')
 }
 
-const isUrbe = (url) => /\/dist\//.test(url) && !url.includes('node_modules')
+// dist/, or the bench's snapshot of it (bench/results/.dist-<pid>/)
+const isUrbe = (url) => /\/\.?dist(?:-\d+)?\//.test(url) && !url.includes('node_modules')
 
 /** { totalMs, components: [[name, ms]], urbe: [[function, ms]] } for samples between fromUs and toUs. */
 export function summarize(file, { fromUs = 0, toUs = Number.POSITIVE_INFINITY } = {}) {
@@ -40,7 +41,7 @@ export function summarize(file, { fromUs = 0, toUs = Number.POSITIVE_INFINITY } 
     for (let id = node.id; id !== undefined; id = parent.get(id)) {
       const f = byId.get(id).callFrame
       if (!isUrbe(f.url)) continue
-      const name = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/dist\//, '')}:${f.lineNumber + 1}`
+      const name = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/\.?dist(?:-\d+)?\//, '')}:${f.lineNumber + 1}`
       if (seen.has(name)) continue
       seen.add(name)
       incl.set(name, (incl.get(name) ?? 0) + dt)

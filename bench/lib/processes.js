@@ -84,6 +84,8 @@ export function startUrbe({ env, label = 'urbe', profileDir }) {
       // (two servers run at once; the gateway is idle during the bench).
       URBE_SIMULATE: 'false',
       URBE_MQTT_PORT: '0',
+      // nor the mobility demo's background seeding (400 days of presence: CPU taken from the measured server)
+      URBE_MOBILITY_DEMO_DAYS: '0',
       ...env,
     },
     ready: /Urbe is ready at (http:\/\/localhost:\d+)/,

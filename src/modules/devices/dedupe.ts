@@ -10,31 +10,41 @@
  */
 import { createHash } from 'node:crypto'
 
-export const hashPayload = (payload: Buffer | string) => createHash('sha1').update(payload).digest('base64')
+/** What identifies a payload: itself when short (most measurements), else its SHA-1. */
+export const hashPayload = (payload: string) =>
+  payload.length <= 160 ? payload : createHash('sha1').update(payload).digest('base64')
 
+/**
+ * A bounded memory of keys with a time to live, in two generations: new keys go to the current one, which becomes
+ * the old one (and the old one is dropped) when it holds half the maximum or is older than the time to live. O(1)
+ * per operation: no scan for expired entries (deleting from the front of a Map and iterating it again costs a walk
+ * over its holes, which was 15% of the gateway's CPU at 10,000 messages/s).
+ */
 class Window<V> {
-  private readonly entries = new Map<string, { v: V; until: number }>()
+  private current = new Map<string, { v: V; until: number }>()
+  private old = new Map<string, { v: V; until: number }>()
+  private since = 0
   constructor(
     private readonly ttlMs: number,
     private readonly max: number,
   ) {}
 
   get(k: string, now: number): V | undefined {
-    const e = this.entries.get(k)
+    const e = this.current.get(k) ?? this.old.get(k)
     return e && e.until > now ? e.v : undefined
   }
 
   set(k: string, v: V, now: number): void {
-    this.entries.delete(k)
-    this.entries.set(k, { v, until: now + this.ttlMs })
-    for (const [key, e] of this.entries) {
-      if (e.until > now && this.entries.size <= this.max) break
-      this.entries.delete(key)
+    if (this.current.size >= Math.max(1, this.max >> 1) || now - this.since >= this.ttlMs) {
+      this.old = this.current
+      this.current = new Map()
+      this.since = now
     }
+    this.current.set(k, { v, until: now + this.ttlMs })
   }
 
   get size() {
-    return this.entries.size
+    return this.current.size + this.old.size
   }
 }
 
@@ -46,7 +56,14 @@ export interface DedupeOptions {
 
 export function createDeduper(opts: DedupeOptions) {
   const max = opts.maxEntries ?? 200_000
-  const packets = new Window<string>(opts.packetWindowMs ?? 60_000, max)
+  const packetTtl = opts.packetWindowMs ?? 60_000
+  /**
+   * Per connection, per message id (1-65535, reused by the client): the payload's hash and until when it counts.
+   * Entries are updated in place, so a busy connection costs no allocation per packet; at most `max` in all (the
+   * connections first seen are forgotten first).
+   */
+  const packets = new Map<string, Map<number, { hash: string; until: number }>>()
+  let packetEntries = 0
   const contents = opts.contentWindowMs > 0 ? new Window<true>(opts.contentWindowMs, max) : undefined
   return {
     /**
@@ -54,9 +71,25 @@ export function createDeduper(opts: DedupeOptions) {
      * Every QoS 1 packet is remembered.
      */
     packetSeen(connection: string, messageId: number, dup: boolean, hash: string, now = Date.now()): boolean {
-      const k = `${connection}\u0000${messageId}`
-      if (dup && packets.get(k, now) === hash) return true
-      packets.set(k, hash, now)
+      let ids = packets.get(connection)
+      if (!ids) {
+        while (packetEntries >= max && packets.size > 0) {
+          const [oldest, m] = packets.entries().next().value as [string, Map<number, unknown>]
+          packetEntries -= m.size
+          packets.delete(oldest)
+        }
+        ids = new Map()
+        packets.set(connection, ids)
+      }
+      const e = ids.get(messageId)
+      if (!e) {
+        ids.set(messageId, { hash, until: now + packetTtl })
+        packetEntries++
+        return false
+      }
+      if (dup && e.until > now && e.hash === hash) return true
+      e.hash = hash
+      e.until = now + packetTtl
       return false
     },
 

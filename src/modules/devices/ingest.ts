@@ -55,6 +55,13 @@ export interface IngestDeps {
   commandResult(device: BoundDevice, payload: string, format: PayloadFormat, receivedAt: number): Promise<Outcome>
 }
 
+/** Date.prototype.toISOString of a receipt time, remembered for the last millisecond (shared by a burst of messages). */
+let lastIso = { ms: Number.NaN, iso: '' }
+function isoOf(ms: number): string {
+  if (ms !== lastIso.ms) lastIso = { ms, iso: new Date(ms).toISOString() }
+  return lastIso.iso
+}
+
 export function createIngest(deps: IngestDeps) {
   const { registry, queue, dedupe, status, metrics, log } = deps
   const lastLog = new Map<string, number>()
@@ -114,12 +121,12 @@ export function createIngest(deps: IngestDeps) {
       return { ok: false, reason: 'unknown_device', message: `Unknown device ${m.deviceId}`, tenant }
     }
     const format = m.format ?? device.protocol
-    const hash = m.packet || m.kind !== 'cmdexe' ? hashPayload(m.payload) : ''
+    const text = typeof m.payload === 'string' ? m.payload : m.payload.toString('utf8')
+    const hash = m.packet || m.kind !== 'cmdexe' ? hashPayload(text) : ''
     if (m.packet && dedupe.packetSeen(m.packet.connection, m.packet.messageId, m.packet.dup, hash, m.receivedAt)) {
       metrics.duplicates.inc({ tenant })
       return { ok: true, measurements: 0, duplicate: true }
     }
-    const text = typeof m.payload === 'string' ? m.payload : m.payload.toString('utf8')
     if (m.kind === 'cmdexe') {
       status.seen(tenant, device.deviceId, 0, m.receivedAt)
       return deps.commandResult(device, text, format, m.receivedAt)
@@ -140,7 +147,7 @@ export function createIngest(deps: IngestDeps) {
     }
 
     const errors: string[] = []
-    const receivedIso = new Date(m.receivedAt).toISOString()
+    const receivedIso = isoOf(m.receivedAt)
     const measurements: Measurement[] = []
     let count = 0
     for (const r of parsed) {

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { describe, expect, it } from 'vitest'
 import { coreActiveContext } from '../ngsi-ld/context/index.js'
-import { createWriteQueue, type Measurement, planRounds } from './write-queue.js'
+import { createWriteQueue, type Measurement, planSequences } from './write-queue.js'
 
 const ctx = coreActiveContext()
 const m = (entityId: string, attrs: string[], tenant = 't'): Measurement => ({
@@ -15,17 +15,25 @@ const m = (entityId: string, attrs: string[], tenant = 't'): Measurement => ({
   receivedAt: 0,
 })
 
-describe('planRounds', () => {
-  it('merges different attributes of an entity, and puts a later value of the same attribute in the next round', () => {
-    const plan = planRounds([m('e1', ['a']), m('e2', ['a']), m('e1', ['b']), m('e1', ['a']), m('x', ['a'], 'u')])
-    const rounds = plan.get('t')!
-    expect(rounds.map((r) => r.map((i) => [i.body.id, Object.keys(i.body).filter((k) => k.length === 1)]))).toEqual([
-      [
-        ['e1', ['a', 'b']],
-        ['e2', ['a']],
-      ],
-      [['e1', ['a']]],
+describe('planSequences', () => {
+  it('merges different attributes of an entity, and puts a later value of the same attribute in a later item', () => {
+    const plan = planSequences([
+      m('e1', ['a']),
+      m('e2', ['a']),
+      m('e1', ['b']),
+      m('e1', ['a']),
+      m('e1', ['b']),
+      m('e2', ['a']),
+      m('x', ['a'], 'u'),
     ])
+    const items = plan.get('t')!
+    expect(items.map((i) => [i.body.id, Object.keys(i.body).filter((k) => k.length === 1)])).toEqual([
+      ['e1', ['a', 'b']],
+      ['e2', ['a']],
+      ['e1', ['a', 'b']],
+      ['e2', ['a']],
+    ])
+    expect(items.map((i) => i.members.length)).toEqual([2, 1, 2, 1])
     expect(plan.get('u')).toHaveLength(1)
   })
 })
@@ -36,10 +44,10 @@ describe('createWriteQueue', () => {
     const counter = { inc() {}, set() {}, observe() {} }
     const q = createWriteQueue({
       batch: {
-        upsert: async (_tenant: string, items: { body: Record<string, unknown> }[]) => {
+        upsertSequence: async (_tenant: string, items: { body: Record<string, unknown> }[]) => {
           await new Promise((r) => setTimeout(r, 1))
           written.push(items.map((i) => i.body.id as string))
-          return { success: [], errors: [] }
+          return { failed: new Map() }
         },
       } as never,
       gatewayWrite: new AsyncLocalStorage<boolean>(),

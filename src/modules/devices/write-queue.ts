@@ -1,9 +1,8 @@
 /**
  * The bounded in-memory queue between the transports and the context broker. Measurements are written through the
  * NGSI-LD batch service (so history and subscriptions apply) in batches: every `flushMs`, or at once when `batchSize`
- * are waiting; one batch upsert per tenant per flush. An entity appears once per batch: measurements of one entity
- * that touch different attributes are merged, a later value of the same attribute goes into the next batch ("round"),
- * so that history keeps every value in order. Lanes (by entity) let PostgreSQL write several batches at once while
+ * are waiting; one sequence upsert per tenant per flush, in which the broker writes each entity once, whatever the
+ * number of its measurements, and history gets every one of them in order. Lanes (by entity) let PostgreSQL write several batches at once while
  * each entity's values stay in order. A failed write is retried (database away) or bisected (a bad entity is dropped
  * and reported, the others are written). `close()` writes everything that was accepted.
  */
@@ -59,29 +58,30 @@ function transient(e: unknown): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-/** Groups measurements into rounds per tenant: each round has an entity at most once. */
-export function planRounds(chunk: readonly Measurement[]): Map<string, Item[][]> {
-  const byTenant = new Map<string, { rounds: Item[][]; last: Map<string, { round: number; item: Item }> }>()
+/**
+ * Groups measurements into one sequence per tenant, in arrival order: a measurement joins the entity's last item when
+ * it touches other attributes with the same @context, else it starts a new item (a later value of an attribute), so
+ * that history keeps every value in order. The broker folds an entity's items and writes the entity once.
+ */
+export function planSequences(chunk: readonly Measurement[]): Map<string, Item[]> {
+  const byTenant = new Map<string, { items: Item[]; last: Map<string, Item> }>()
   for (const m of chunk) {
     let t = byTenant.get(m.tenant)
     if (!t) {
-      t = { rounds: [], last: new Map() }
+      t = { items: [], last: new Map() }
       byTenant.set(m.tenant, t)
     }
     const prev = t.last.get(m.entityId)
-    const canMerge = prev && prev.item.ctx === m.ctx && !Object.keys(m.attrs).some((a) => a in prev.item.body)
-    if (prev && canMerge) {
-      Object.assign(prev.item.body, m.attrs)
-      prev.item.members.push(m)
+    if (prev && prev.ctx === m.ctx && !Object.keys(m.attrs).some((a) => a in prev.body)) {
+      Object.assign(prev.body, m.attrs)
+      prev.members.push(m)
       continue
     }
-    const round = prev ? prev.round + 1 : 0
     const item: Item = { body: { id: m.entityId, type: m.entityType, ...m.attrs }, ctx: m.ctx, members: [m] }
-    while (t.rounds.length <= round) t.rounds.push([])
-    t.rounds[round]!.push(item)
-    t.last.set(m.entityId, { round, item })
+    t.items.push(item)
+    t.last.set(m.entityId, item)
   }
-  return new Map([...byTenant].map(([tenant, t]) => [tenant, t.rounds]))
+  return new Map([...byTenant].map(([tenant, t]) => [tenant, t.items]))
 }
 
 export function createWriteQueue(opts: WriteQueueOptions) {
@@ -113,18 +113,17 @@ export function createWriteQueue(opts: WriteQueueOptions) {
     }
   }
 
-  async function writeRound(tenant: string, items: Item[]): Promise<void> {
+  async function writeSequence(tenant: string, items: Item[]): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         const batchItems: BatchItem[] = items.map((i) => ({ body: i.body, ctx: i.ctx }))
-        const result = await opts.gatewayWrite.run(true, () =>
-          batch.upsert(tenant, batchItems, 'update', { keepNewer: true }),
+        const { failed } = await opts.gatewayWrite.run(true, () =>
+          batch.upsertSequence(tenant, batchItems, { keepNewer: true }),
         )
-        const failed = new Map(result.errors.map((e) => [e.entityId, e.error.detail]))
         const now = Date.now()
         let stored = 0
-        for (const it of items) {
-          const why = failed.get(it.body.id as string)
+        for (const [index, it] of items.entries()) {
+          const why = failed.get(index)
           for (const m of it.members) {
             if (why !== undefined) {
               opts.onRejected(m, why)
@@ -155,9 +154,10 @@ export function createWriteQueue(opts: WriteQueueOptions) {
           }
           return
         }
+        // halves keep the order: every item of the first is written before any of the second
         const half = Math.ceil(items.length / 2)
-        await writeRound(tenant, items.slice(0, half))
-        await writeRound(tenant, items.slice(half))
+        await writeSequence(tenant, items.slice(0, half))
+        await writeSequence(tenant, items.slice(half))
         return
       }
     }
@@ -165,14 +165,12 @@ export function createWriteQueue(opts: WriteQueueOptions) {
 
   async function writeChunk(chunk: Measurement[]): Promise<void> {
     const started = process.hrtime.bigint()
-    for (const [tenant, rounds] of planRounds(chunk)) {
-      for (const round of rounds) {
-        try {
-          await writeRound(tenant, round)
-        } catch (e) {
-          for (const it of round) for (const m of it.members) m.onDone?.(e as Error)
-          log.error({ err: e, tenant, lost: round.length }, 'device measurements: could not be written at shutdown')
-        }
+    for (const [tenant, items] of planSequences(chunk)) {
+      try {
+        await writeSequence(tenant, items)
+      } catch (e) {
+        for (const it of items) for (const m of it.members) m.onDone?.(e as Error)
+        log.error({ err: e, tenant, lost: items.length }, 'device measurements: could not be written at shutdown')
       }
     }
     metrics.flushSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9)

@@ -139,6 +139,76 @@ export function createBatchService(db: Kysely<DB>, listeners: ChangeListener[] =
       return result
     },
 
+    /**
+     * Upsert (update mode) of a sequence in which an entity may appear several times (the device gateway: every
+     * measurement of a flush). The items are applied in order, as that many upserts would be, in one transaction:
+     * each entity is locked, folded through its items in Node and written once; history gets every instance of every
+     * item; listeners see one change per entity (its state before the first item and after the last, every attribute
+     * change in order), so a subscription is notified once per entity per sequence, with its latest state. Returns
+     * the items refused (by position) with the reason.
+     */
+    async upsertSequence(
+      tenant: string,
+      items: BatchItem[],
+      opts: { keepNewer?: boolean } = {},
+    ): Promise<{ failed: Map<number, string> }> {
+      const failed = new Map<number, string>()
+      const t = now()
+      const parsed: { index: number; entity: StoredEntity }[] = []
+      for (const [index, it] of items.entries()) {
+        try {
+          parsed.push({ index, entity: parseEntity(it.body, it.ctx, { now: t }) })
+        } catch (e) {
+          failed.set(index, isAppError(e) ? e.message : 'Internal error')
+        }
+      }
+      await db.transaction().execute(async (trx) => {
+        const ids = [...new Set(parsed.map((p) => p.entity.id))]
+        const current = await repo.lockEntities(trx, tenant, ids)
+        const folded = new Map<string, EntityChange & { write: boolean; moved: boolean }>()
+        for (const { entity: inc } of parsed) {
+          const seen = folded.get(inc.id)
+          const prev = seen ? seen.current : current.get(inc.id)
+          const r = upsertEntity(prev, inc, { mode: 'update', now: t, keepNewer: opts.keepNewer === true })
+          if (!r.created && !r.modified && r.changes.length === 0) continue
+          if (!seen) {
+            folded.set(inc.id, {
+              entityId: inc.id,
+              kind: r.created ? 'created' : 'updated',
+              ...(prev ? { previous: prev } : {}),
+              current: r.entity,
+              changes: [...r.changes],
+              write: r.created || r.modified,
+              moved: r.created || movesGeometry(r.changes),
+            })
+          } else {
+            seen.current = r.entity
+            seen.changes.push(...r.changes)
+            seen.write ||= r.modified
+            seen.moved ||= movesGeometry(r.changes)
+          }
+        }
+        const events = [...folded.values()]
+        const changed = events.filter((ev) => ev.write)
+        await repo.writeEntities(
+          trx,
+          tenant,
+          changed.map((ev) => ev.current!),
+        )
+        await repo.syncGeo(
+          trx,
+          tenant,
+          changed.filter((ev) => ev.moved).map((ev) => ev.current!),
+        )
+        await notify(
+          trx,
+          tenant,
+          events.map(({ write: _w, moved: _m, ...ev }) => ev),
+        )
+      })
+      return { failed }
+    },
+
     async update(tenant: string, items: BatchItem[], noOverwrite: boolean): Promise<BatchResult> {
       const result: BatchResult = { success: [], errors: [], created: [] }
       const t = now()

@@ -53,11 +53,27 @@ export function connectExternal(deps: ExternalClientDeps): ExternalClient {
     connectTimeout: 10_000,
     keepalive: 30,
     resubscribe: true,
+    // mqtt.js traces every packet through `debug` (several calls per message even when disabled): no tracing
+    log: () => {},
   })
 
   const share = (f: string) => (deps.sharedGroup ? `$share/${deps.sharedGroup}/${f}` : f)
 
+  // mqtt.js handles one packet at a time and writes each PUBACK as it goes (one socket write, one system call, per
+  // message). Corking the socket until the packets of this read are handled sends their acknowledgements together.
+  let corked: NodeJS.WritableStream | undefined
+  const uncork = () => {
+    const s = corked as unknown as { uncork?: () => void } | undefined
+    corked = undefined
+    s?.uncork?.()
+  }
   client.handleMessage = (packet: IPublishPacket, callback: (err?: Error) => void) => {
+    const stream = client.stream as unknown as { cork?: () => void } | undefined
+    if (!corked && stream?.cork) {
+      stream.cork()
+      corked = client.stream
+      setImmediate(uncork)
+    }
     const t = parseTopic(packet.topic)
     if (!t || t.kind === 'cmd') return callback()
     ingest.handle(mqttInbound(t, packet, deps.clientId)).then(

@@ -21,8 +21,12 @@ function notFound(attr: string, datasetId?: string): never {
 
 /** Both observed, and `inst` before `prev`. */
 function isLate(inst: AttrInstance, prev: AttrInstance): boolean {
-  if (inst.observedAt === undefined || prev.observedAt === undefined) return false
-  return Date.parse(inst.observedAt) < Date.parse(prev.observedAt)
+  const a = inst.observedAt
+  const b = prev.observedAt
+  if (a === undefined || b === undefined) return false
+  // stored date-times are normalized (toISOString): two of the usual form compare as strings, without parsing
+  if (a.length === 24 && b.length === 24 && a.endsWith('Z') && b.endsWith('Z')) return a < b
+  return Date.parse(a) < Date.parse(b)
 }
 
 /** `@none` names the default instance (clause 4.5.5). */

@@ -125,5 +125,7 @@ export function upsertEntity(
     opts.mode === 'update'
       ? appendAttrs(current, incoming, { now: opts.now, keepNewer: opts.keepNewer === true })
       : replaceEntity(current, incoming, opts)
-  return { ...result, created: false }
+  const r = result as UpsertResult
+  r.created = false
+  return r
 }

@@ -49,6 +49,16 @@ const DATE_TIME_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:[.,](\d
  */
 export function normalizeDateTime(v: unknown): string | undefined {
   if (typeof v !== 'string') return undefined
+  // a device gateway flush stamps thousands of instances with a handful of date-times: remember the last one
+  if (v === last.input) return last.output
+  const out = parseDateTime(v)
+  last = { input: v, output: out }
+  return out
+}
+
+let last: { input: string; output: string | undefined } = { input: '', output: undefined }
+
+function parseDateTime(v: string): string | undefined {
   const m = DATE_TIME_RE.exec(v)
   if (!m) return undefined
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
