@@ -21,7 +21,7 @@ export function createNgsiLd(deps: Omit<NgsiDeps, 'resolver'>, listeners: Change
   const subscriptions = createSubscriptions({ db: deps.db, config: deps.config, resolver, localMqtt })
   const temporal = createTemporal(deps.db, deps.config)
   const all = [temporal.listener, ...listeners, subscriptions.listener]
-  const entities = createEntityService(deps.db, all)
+  const entities = createEntityService(deps.db, all, { lanes: deps.config.databaseUrl ? 2 : 1 })
   const batch = createBatchService(deps.db, all)
   return {
     resolver,

@@ -13,7 +13,6 @@ import {
   type EntityFragment,
   type MergeResult,
   mergeEntity,
-  movesGeometry,
   parseAttributeFragment,
   parseAttributeInstance,
   parseEntity,
@@ -26,6 +25,7 @@ import {
 import type { StoredEntity } from './model.js'
 import * as repo from './repo.js'
 import { createdChanges } from './batch.js'
+import { createGroupCommit } from './group-commit.js'
 
 export interface EntityChange {
   entityId: string
@@ -38,7 +38,13 @@ export interface EntityChange {
 /** Called inside the write transaction with every change (history and subscriptions register here). */
 export type ChangeListener = (trx: Kysely<DB>, tenant: string, changes: EntityChange[]) => Promise<void>
 
-export function createEntityService(db: Kysely<DB>, listeners: ChangeListener[] = []) {
+export function createEntityService(
+  db: Kysely<DB>,
+  listeners: ChangeListener[] = [],
+  opts: {
+    /** Write transactions of single-entity updates that may run at once (2 on PostgreSQL). */ lanes?: number
+  } = {},
+) {
   const now = () => new Date().toISOString()
 
   async function commit(
@@ -53,21 +59,13 @@ export function createEntityService(db: Kysely<DB>, listeners: ChangeListener[] 
     for (const l of listeners) await l(trx, tenant, events)
   }
 
-  /** Locks one entity, applies `fn`, writes what changed. 404 when the entity does not exist. */
-  async function mutate(tenant: string, id: string, fn: (current: StoredEntity) => MergeResult): Promise<MergeResult> {
-    return db.transaction().execute(async (trx) => {
-      const current = (await repo.lockEntities(trx, tenant, [id])).get(id)
-      if (!current) throw new AppError('ResourceNotFound', `Entity ${id} does not exist`)
-      const result = fn(current)
-      if (result.modified) {
-        const geo = movesGeometry(result.changes) ? [result.entity] : []
-        await commit(trx, tenant, [result.entity], geo, [
-          { entityId: id, kind: 'updated', previous: current, current: result.entity, changes: result.changes },
-        ])
-      }
-      return result
-    })
-  }
+  /**
+   * Locks one entity, applies `fn`, writes what changed (404 when the entity does not exist): grouped with the
+   * updates that arrive meanwhile, in one transaction (group-commit.ts).
+   */
+  const group = createGroupCommit(db, commit, { lanes: opts.lanes ?? 1 })
+  const mutate = (tenant: string, id: string, fn: (current: StoredEntity) => MergeResult): Promise<MergeResult> =>
+    group.update(tenant, id, fn)
 
   return {
     async get(tenant: string, id: string): Promise<StoredEntity> {
