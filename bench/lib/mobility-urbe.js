@@ -4,6 +4,7 @@
 import fs from 'node:fs'
 import http from 'node:http'
 import { fmt, progress } from './log.js'
+import { createApiKey, demoSession } from './processes.js'
 import { sampleTimes } from './mobility-sampling.js'
 
 export const TENANT = 'bench-mobility'
@@ -12,28 +13,14 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 4 })
 
 /** Logs in as the demo superadmin, creates the tenant and an admin API key of it; returns the key. */
 export async function tenantKey(url, tenant = TENANT) {
-  const login = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: 'urbe-demo' }),
-  })
-  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`)
-  const cookie = login.headers.get('set-cookie').split(';')[0]
-  const { csrfToken } = await login.json()
-  const headers = { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken }
+  const headers = await demoSession(url)
   const t = await fetch(`${url}/api/tenants`, {
     method: 'POST',
     headers,
     body: JSON.stringify({ id: tenant, name: 'Mobility benchmark', timezone: 'Europe/Rome' }),
   })
   if (t.status !== 201) throw new Error(`tenant creation failed: ${t.status} ${await t.text()}`)
-  const r = await fetch(`${url}/api/tenants/${tenant}/apikeys`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ name: `bench ${new Date().toISOString()}`, role: 'admin', expiresInDays: 1 }),
-  })
-  if (r.status !== 201) throw new Error(`API key creation failed: ${r.status} ${await r.text()}`)
-  return (await r.json()).key
+  return createApiKey(url, headers, tenant, 'admin')
 }
 
 function request(url, { method = 'GET', headers = {}, body, onSent } = {}) {

@@ -103,8 +103,8 @@ export function startHello() {
   })
 }
 
-/** Logs in as the demo admin and creates an operator API key of Lucca (046017). */
-export async function operatorKey(url, tenant = '046017') {
+/** Logs in as the demo superadmin; returns the headers of its session (JSON, cookie and CSRF token). */
+export async function demoSession(url) {
   const login = await fetch(`${url}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -113,11 +113,21 @@ export async function operatorKey(url, tenant = '046017') {
   if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`)
   const cookie = login.headers.get('set-cookie').split(';')[0]
   const { csrfToken } = await login.json()
+  return { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken }
+}
+
+/** Creates an API key of `tenant` with `role`, valid for a day, with a session's headers; returns the key. */
+export async function createApiKey(url, headers, tenant, role) {
   const r = await fetch(`${url}/api/tenants/${tenant}/apikeys`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-    body: JSON.stringify({ name: `bench ${new Date().toISOString()}`, role: 'operator', expiresInDays: 1 }),
+    headers,
+    body: JSON.stringify({ name: `bench ${new Date().toISOString()}`, role, expiresInDays: 1 }),
   })
   if (r.status !== 201) throw new Error(`API key creation failed: ${r.status} ${await r.text()}`)
   return (await r.json()).key
+}
+
+/** Logs in as the demo admin and creates an operator API key of Lucca (046017). */
+export async function operatorKey(url, tenant = '046017') {
+  return createApiKey(url, await demoSession(url), tenant, 'operator')
 }

@@ -10,6 +10,7 @@ import type { AsyncLocalStorage } from 'node:async_hooks'
 import type { Logger } from 'pino'
 import { isAppError } from '../../errors.js'
 import type { BatchItem, BatchService } from '../ngsi-ld/batch.js'
+import { laneFor } from '../ngsi-ld/group-commit.js'
 import type { ActiveContext } from '../ngsi-ld/context/index.js'
 import type { DeviceMetrics } from './metrics.js'
 
@@ -96,12 +97,7 @@ export function createWriteQueue(opts: WriteQueueOptions) {
   let closed = false
   let stopping = false
 
-  const laneOf = (m: Measurement) => {
-    if (lanes.length === 1) return lanes[0]!
-    let h = 0
-    for (let i = 0; i < m.entityId.length; i++) h = (h * 31 + m.entityId.charCodeAt(i)) | 0
-    return lanes[Math.abs(h) % lanes.length]!
-  }
+  const laneOf = (m: Measurement) => laneFor(lanes, m.entityId)
 
   function released(n: number) {
     size -= n

@@ -175,15 +175,7 @@ export async function startImport(
 export async function finishImport(
   db: Db,
   id: number,
-  v: {
-    status: string
-    rows: number
-    imported: number
-    rejected: number
-    firstDay: string | null
-    lastDay: string | null
-    problems: unknown[]
-  },
+  v: Pick<ImportRecord, 'status' | 'rows' | 'imported' | 'rejected' | 'firstDay' | 'lastDay'> & { problems: unknown[] },
 ): Promise<void> {
   await sql`UPDATE mob_import SET finished_at = now(), status = ${v.status}, rows = ${v.rows}, imported = ${v.imported},
     rejected = ${v.rejected}, first_day = ${v.firstDay}::date, last_day = ${v.lastDay}::date,

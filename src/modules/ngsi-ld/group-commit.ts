@@ -38,18 +38,24 @@ type Commit = (
   events: EntityChange[],
 ) => Promise<void>
 
+/**
+ * The lane of an entity id among `lanes` (a stable string hash): writers that run several transactions at once keep
+ * each entity's writes in one lane, hence in order.
+ */
+export function laneFor<T>(lanes: readonly T[], id: string): T {
+  if (lanes.length === 1) return lanes[0]!
+  let h = 0
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0
+  return lanes[Math.abs(h) % lanes.length]!
+}
+
 /** At most this many updates per transaction. */
 const MAX_GROUP = 200
 
 export function createGroupCommit(db: Kysely<DB>, commit: Commit, opts: { lanes: number }) {
   const lanes = Array.from({ length: Math.max(1, opts.lanes) }, () => ({ queue: [] as Pending[], running: false }))
 
-  const laneOf = (id: string) => {
-    if (lanes.length === 1) return lanes[0]!
-    let h = 0
-    for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0
-    return lanes[Math.abs(h) % lanes.length]!
-  }
+  const laneOf = (id: string) => laneFor(lanes, id)
 
   /** Applies the updates of one tenant in one transaction; returns each one's outcome (settled by the caller). */
   async function runGroup(tenant: string, items: Pending[]): Promise<(() => void)[]> {

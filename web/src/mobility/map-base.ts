@@ -1,16 +1,7 @@
 /** MapLibre for the mobility maps: loaded on demand, a plain background (no tiles: works offline), framed on data. */
-import type { Map as MlMap, StyleSpecification } from 'maplibre-gl'
+import type { Map as MlMap } from 'maplibre-gl'
 import { bbox } from '../portal/map-data'
-
-const BASEMAP = import.meta.env.VITE_BASEMAP_STYLE as string | undefined
-
-function plainStyle(): StyleSpecification {
-  return {
-    version: 8,
-    sources: {},
-    layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef3f7' } }],
-  }
-}
+import { mapStyle } from '../map-style'
 
 export type MapLibre = typeof import('maplibre-gl')
 
@@ -25,7 +16,7 @@ export async function createMap(
   const b = bbox(frame as never)
   const map = new ml.Map({
     container,
-    style: BASEMAP || plainStyle(),
+    style: mapStyle(),
     center: b ? [(b[0][0] + b[1][0]) / 2, (b[0][1] + b[1][1]) / 2] : [12.5, 42.5],
     zoom: b ? 12 : 5,
     attributionControl: false,

@@ -2,7 +2,7 @@
  * The city map: MapLibre GL (loaded by dynamic import only when the map shows), the Comune's boundary and one clustered
  * GeoJSON source per category. No basemap unless VITE_BASEMAP_STYLE is set at build time: the map works offline.
  */
-import type { GeoJSONSource, Map as MlMap, StyleSpecification } from 'maplibre-gl'
+import type { GeoJSONSource, Map as MlMap } from 'maplibre-gl'
 import { useEffect, useRef, useState } from 'react'
 import { formatAttr, humanize } from '../format'
 import { pick, useI18n } from '../i18n'
@@ -10,6 +10,7 @@ import { navigate } from '../router'
 import { stepExpression } from '../scale'
 import type { Category, GeoJSON, PortalEntity } from '../types'
 import { bbox, type PointFeature, toFeatures } from './map-data'
+import { mapStyle } from '../map-style'
 
 export interface CityMapProps {
   boundary: GeoJSON | null | undefined
@@ -19,16 +20,6 @@ export interface CityMapProps {
   version: number
   visible: Set<string>
   sensorHref(e: PortalEntity): string
-}
-
-const BASEMAP = import.meta.env.VITE_BASEMAP_STYLE as string | undefined
-
-function plainStyle(): StyleSpecification {
-  return {
-    version: 8,
-    sources: {},
-    layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef3f7' } }],
-  }
 }
 
 export default function CityMap(props: CityMapProps) {
@@ -54,7 +45,7 @@ export default function CityMap(props: CityMapProps) {
         const bounds = bbox(boundary)
         map = new ml.Map({
           container: box.current,
-          style: BASEMAP || plainStyle(),
+          style: mapStyle(),
           center: center ?? [12.5, 42.5],
           zoom: center ? 12 : 5,
           attributionControl: false,
