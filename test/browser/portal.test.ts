@@ -95,9 +95,22 @@ describe.skipIf(!hasChromium)('web app in Chromium', { timeout: 180_000 }, () =>
       await box.waitFor()
       const bb = (await box.boundingBox())!
       await p.mouse.click(bb.x + bb.width / 2, bb.y + bb.height / 2)
-      await p.waitForFunction(() => !(document.querySelector('[data-testid=layers] input') as HTMLInputElement).checked)
-      const tti = await p.evaluate(() => performance.now())
-      await box.click()
+      // a click the page missed (it once landed during a layout shift while another test file loaded the CPUs)
+      // counts as a load that was not interactive, not as a hang
+      const handled = await p
+        .waitForFunction(
+          () => !(document.querySelector('[data-testid=layers] input') as HTMLInputElement).checked,
+          null,
+          {
+            timeout: 5000,
+          },
+        )
+        .then(
+          () => true,
+          () => false,
+        )
+      const tti = handled ? await p.evaluate(() => performance.now()) : Number.POSITIVE_INFINITY
+      if (handled) await box.click()
       await p.locator('[data-testid=city-map][data-ready=true]').waitFor()
       const map = await p.evaluate(() => performance.now())
       runs.push({ cards, tti, map })
