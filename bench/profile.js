@@ -1,4 +1,4 @@
-// Where does the server's CPU go in one scenario? `node bench/profile.js <get|patch|upsert|q|geo> [--entities=N]
+// Where does the server's CPU go in one scenario? `node bench/profile.js <get|patch|upsert|upsert-existing|q|geo> [--entities=N]
 // [--duration=S]` (after `npm run build`): loads N entities (default 20,000) into a fresh PostgreSQL database with
 // an unprofiled server, then runs the scenario against a server started with --cpu-prof and summarizes the samples
 // of the scenario's time window. The profile stays in bench/results/profiles/ (open it in Chrome DevTools).
@@ -16,8 +16,10 @@ import { operatorKey, startUrbe } from './lib/processes.js'
 import { geoNear, getById, patchAttr, selectiveQ } from './lib/scenarios.js'
 
 const scenario = process.argv[2]
-if (!['get', 'patch', 'upsert', 'q', 'geo'].includes(scenario)) {
-  process.stderr.write('usage: node bench/profile.js <get|patch|upsert|q|geo> [--entities=N] [--duration=S]\n')
+if (!['get', 'patch', 'upsert', 'upsert-existing', 'q', 'geo'].includes(scenario)) {
+  process.stderr.write(
+    'usage: node bench/profile.js <get|patch|upsert|upsert-existing|q|geo> [--entities=N] [--duration=S]\n',
+  )
   process.exit(2)
 }
 const settings = loadSettings(process.argv.slice(3), { BENCH_ENTITIES: '20000', ...process.env })
@@ -69,6 +71,9 @@ try {
   } else if (scenario === 'upsert') {
     from = nowUs()
     result = await upsertAll(server.url, key, load)
+  } else if (scenario === 'upsert-existing') {
+    from = nowUs()
+    result = await upsertAll(server.url, key, { ...load, shift: 1, expect: 204, label: 'upsert existing' })
   } else {
     const s = scenario === 'q' ? selectiveQ() : geoNear()
     from = nowUs()

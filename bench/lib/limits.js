@@ -29,7 +29,7 @@ export async function helloWorld(settings) {
   }
 }
 
-const COLS = 'tenant, id, types, scopes, attrs, created_at, modified_at'
+const COLS = 'tenant, id, types, scopes, attrs, search, created_at, modified_at'
 
 export async function pgliteCopyLimit(dataDir, tenant) {
   const { PGlite } = await import('@electric-sql/pglite')

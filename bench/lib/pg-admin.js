@@ -66,7 +66,7 @@ export async function copyLimit(url, tenant, { streams = 1 } = {}) {
   const out = await withClient(url, (c) =>
     copyOut(
       c,
-      `COPY (SELECT tenant, id, types, scopes, attrs, created_at, modified_at FROM ngsi_entities WHERE tenant = '${tenant}' AND id LIKE '${ID_PREFIX}%') TO STDOUT`,
+      `COPY (SELECT tenant, id, types, scopes, attrs, search, created_at, modified_at FROM ngsi_entities WHERE tenant = '${tenant}' AND id LIKE '${ID_PREFIX}%') TO STDOUT`,
     ),
   )
   const bytes = out.chunks.reduce((n, b) => n + b.length, 0)
@@ -90,7 +90,7 @@ export async function copyLimit(url, tenant, { streams = 1 } = {}) {
       clients.map((c, i) =>
         copyIn(
           c,
-          'COPY ngsi_entities_copy (tenant, id, types, scopes, attrs, created_at, modified_at) FROM STDIN',
+          'COPY ngsi_entities_copy (tenant, id, types, scopes, attrs, search, created_at, modified_at) FROM STDIN',
           out.chunks.slice(i * per, (i + 1) * per),
         ),
       ),

@@ -20,11 +20,12 @@ SELECT ${COLS} FROM ngsi_entities e WHERE e.tenant = '046017' AND e.id = ${ID};
   patch: (n) => `\\set n random(0, ${n - 1})
 BEGIN;
 SELECT ${COLS} FROM ngsi_entities e WHERE e.tenant = '046017' AND e.id = ${ID} ORDER BY e.id FOR UPDATE;
-INSERT INTO ngsi_entities (tenant, id, types, scopes, attrs, created_at, modified_at)
-  SELECT tenant, id, types, scopes, jsonb_set(attrs, '${NO2}', to_jsonb(round((random() * 80)::numeric, 1))), created_at, now()
+INSERT INTO ngsi_entities (tenant, id, types, scopes, attrs, search, created_at, modified_at)
+  SELECT tenant, id, types, scopes, jsonb_set(attrs, '${NO2}', to_jsonb(round((random() * 80)::numeric, 1))), search,
+    created_at, now()
   FROM ngsi_entities WHERE tenant = '046017' AND id = ${ID}
   ON CONFLICT (tenant, id) DO UPDATE SET types = EXCLUDED.types, scopes = EXCLUDED.scopes, attrs = EXCLUDED.attrs,
-    modified_at = EXCLUDED.modified_at;
+    search = EXCLUDED.search, modified_at = EXCLUDED.modified_at;
 COMMIT;
 `,
 }

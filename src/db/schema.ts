@@ -88,6 +88,8 @@ export interface NgsiEntitiesTable {
   types: string[]
   scopes: Opt<string[] | null>
   attrs: ColumnType<Record<string, unknown>, string, string>
+  /** The index document of attrs (src/modules/ngsi-ld/search-doc.ts). */
+  search: ColumnType<Record<string, unknown>, string, string>
   created_at: Timestamp
   modified_at: Timestamp
 }

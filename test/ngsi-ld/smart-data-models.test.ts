@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PROJECT_ROOT } from '../../src/paths.js'
 import { A, createTestApp, type TestApp } from '../support/app.js'
@@ -133,4 +134,12 @@ describe('FIWARE Smart Data Models examples', () => {
       expect(byQ.json().map((e: { id: string }) => e.id)).toContain(body.id)
     })
   }
+
+  it("stores every example's index document as migration 008's SQL twin computes it", async () => {
+    const r = await sql<{ n: number; differ: number }>`SELECT count(*)::int AS n,
+        count(*) FILTER (WHERE search IS DISTINCT FROM ngsi_search_doc(attrs))::int AS differ
+      FROM ngsi_entities WHERE tenant = ${A}`.execute(t.database.db)
+    expect(r.rows[0]!.n).toBeGreaterThanOrEqual(examples.length - Object.keys(INVALID).length)
+    expect(r.rows[0]!.differ).toBe(0)
+  })
 })

@@ -5,6 +5,7 @@ import ngsiSubscriptions from './004-ngsi-subscriptions.js'
 import devices from './005-devices.js'
 import ginPendingList from './006-gin-pending-list.js'
 import mobility from './007-mobility.js'
+import searchDoc from './008-search-doc.js'
 
 export interface Migration {
   readonly version: number
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'devices', sql: devices },
   { version: 6, name: 'gin-pending-list', sql: ginPendingList },
   { version: 7, name: 'mobility', sql: mobility },
+  { version: 8, name: 'search-doc', sql: searchDoc },
 ]

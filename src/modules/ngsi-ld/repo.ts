@@ -5,6 +5,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import type { AttrInstance, AttrMap, StoredEntity } from './model.js'
+import { searchDoc } from './search-doc.js'
 
 type Db = Kysely<DB>
 
@@ -63,22 +64,23 @@ function rowsJson(entities: readonly StoredEntity[]): string {
       types: e.types,
       scopes: e.scopes?.length ? e.scopes : null,
       attrs: e.attrs,
+      search: searchDoc(e.attrs),
       created: e.createdAt,
       modified: e.modifiedAt,
     })),
   )
 }
 
-const unnested = (json: string) => sql`SELECT u.id, u.types, u.scopes, u.attrs, u.created, u.modified
+const unnested = (json: string) => sql`SELECT u.id, u.types, u.scopes, u.attrs, u.search, u.created, u.modified
   FROM jsonb_to_recordset(${json}::jsonb)
-    AS u(id text, types text[], scopes text[], attrs jsonb, created timestamptz, modified timestamptz)`
+    AS u(id text, types text[], scopes text[], attrs jsonb, search jsonb, created timestamptz, modified timestamptz)`
 
 /** Inserts new entities; returns the ids that already existed (and were left alone). */
 export async function insertEntities(trx: Db, tenant: string, entities: readonly StoredEntity[]): Promise<Set<string>> {
   if (entities.length === 0) return new Set()
   const r = await sql<{
     id: string
-  }>`INSERT INTO ngsi_entities (tenant, id, types, scopes, attrs, created_at, modified_at)
+  }>`INSERT INTO ngsi_entities (tenant, id, types, scopes, attrs, search, created_at, modified_at)
     SELECT ${tenant}, x.* FROM (${unnested(rowsJson(entities))}) AS x
     ON CONFLICT (tenant, id) DO NOTHING RETURNING id`.execute(trx)
   const inserted = new Set(r.rows.map((x) => x.id))
@@ -88,10 +90,10 @@ export async function insertEntities(trx: Db, tenant: string, entities: readonly
 /** Writes the full new state of entities (insert or overwrite; createdAt of existing rows is kept). */
 export async function writeEntities(trx: Db, tenant: string, entities: readonly StoredEntity[]): Promise<void> {
   if (entities.length === 0) return
-  await sql`INSERT INTO ngsi_entities (tenant, id, types, scopes, attrs, created_at, modified_at)
+  await sql`INSERT INTO ngsi_entities (tenant, id, types, scopes, attrs, search, created_at, modified_at)
     SELECT ${tenant}, x.* FROM (${unnested(rowsJson(entities))}) AS x
     ON CONFLICT (tenant, id) DO UPDATE SET types = EXCLUDED.types, scopes = EXCLUDED.scopes, attrs = EXCLUDED.attrs,
-      modified_at = EXCLUDED.modified_at`.execute(trx)
+      search = EXCLUDED.search, modified_at = EXCLUDED.modified_at`.execute(trx)
 }
 
 export async function deleteEntities(trx: Db, tenant: string, ids: readonly string[]): Promise<Set<string>> {

@@ -1,11 +1,13 @@
 /**
  * SQL of the public portal over the broker's tables: one statement per question. Public entities are those of a
  * catalog member (type, and measurementType where the member names one), found through the GIN indexes on
- * `types` and `attrs`; only the shown attributes travel back.
+ * `types` and on the index document `search` (src/modules/ngsi-ld/search-doc.ts); only the shown attributes travel
+ * back.
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import type { AttrInstance } from '../ngsi-ld/model.js'
+import { searchKey } from '../ngsi-ld/search-doc.js'
 import type { Catalog, ResolvedMember } from './catalog.js'
 
 type Db = Kysely<DB>
@@ -14,8 +16,11 @@ type Db = Kysely<DB>
 export function memberCondition(m: ResolvedMember): RawBuilder<boolean> {
   const type = sql<boolean>`e.types @> ARRAY[${m.typeIri}]::text[]`
   if (!m.measurementType) return type
-  const doc = JSON.stringify({ [m.measurementType.iri]: [{ value: m.measurementType.value }] })
-  return sql<boolean>`(${type} AND e.attrs @> ${doc}::jsonb)`
+  const { iri, value } = m.measurementType
+  const doc = JSON.stringify({ [iri]: [{ value }] })
+  // A string value is kept in the index document (measurement or not): the GIN index finds the candidates.
+  const indexed = JSON.stringify({ [searchKey(iri)]: [{ value }] })
+  return sql<boolean>`(${type} AND e.search @> ${indexed}::jsonb AND e.attrs @> ${doc}::jsonb)`
 }
 
 const anyOf = (members: readonly ResolvedMember[]) =>

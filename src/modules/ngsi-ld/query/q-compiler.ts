@@ -6,7 +6,7 @@
  * comparisons between different JSON types are "unknown" in jsonpath, so they simply do not match (never an error).
  * Keys in the path text are escaped with jpKey; all values travel in `vars`. Patterns use the SQL `~` operator with
  * a pre-validated ARE bound as a parameter (regex.ts). Equality terms additionally get a GIN-friendly containment
- * pre-filter (q-containment.ts).
+ * pre-filter on the index document `e.search` (q-containment.ts, search-doc.ts).
  *
  * Semantics of the negative operators: `a!=v` is true when `a` has at least one compared value and none equals v
  * (an entity without `a` does not match); `a!~=p` likewise with "matches p". `!a` is true when `a` does not exist.
@@ -26,7 +26,7 @@ export interface CompileQOptions {
   expandVocab?: (value: string) => string
   /** Alias of `ngsi_entities` in the surrounding query; default `e`. */
   alias?: string
-  /** Emit the containment pre-filter for equality terms (default true). */
+  /** Emit the containment pre-filter for equality terms (default true; needs the alias's `search` column). */
   containment?: boolean
 }
 
@@ -120,7 +120,8 @@ function compareTerm(t: Extract<QTermNode, { kind: 'compare' }>, ctx: Ctx): RawB
   const exact = pathExists(ctx, `${base} ? (${jpOr(conds)})`, vars)
   const docs = ctx.containment ? containmentDocs(t, ctx) : undefined
   if (!docs) return exact
-  const arms = docs.map((d) => sql<boolean>`${attrsRef(ctx)} @> ${JSON.stringify(d)}::jsonb`)
+  const search = sql.ref(`${ctx.alias}.search`)
+  const arms = docs.map((d) => sql<boolean>`${search} @> ${JSON.stringify(d)}::jsonb`)
   return sql<boolean>`((${sql.join(arms, sql` OR `)}) AND ${exact})`
 }
 

@@ -14,7 +14,9 @@ import {
   sql,
 } from 'kysely'
 import ngsiLdMigration from '../../../db/migrations/002-ngsi-ld.js'
+import searchDocMigration from '../../../db/migrations/008-search-doc.js'
 import { type AttrInstance, type AttrMap, CORE_MEMBERS } from '../model.js'
+import { searchDoc } from '../search-doc.js'
 
 export const NS = 'https://example.org/ns/'
 /** Test @context: every short name maps to NS + name; compact/absolute IRIs are kept. */
@@ -33,7 +35,7 @@ export const kdb = new Kysely<any>({
 })
 
 /** The broker's own tables, from its migration (so tests and product cannot drift apart). */
-export const SCHEMA = `CREATE EXTENSION IF NOT EXISTS postgis;\n${ngsiLdMigration}`
+export const SCHEMA = `CREATE EXTENSION IF NOT EXISTS postgis;\n${ngsiLdMigration}\n${searchDocMigration}`
 
 export async function openTestDb(): Promise<PGlite> {
   const db = await PGlite.create({ extensions: { postgis } })
@@ -69,14 +71,15 @@ export async function insertEntities(db: PGlite, entities: TestEntity[]): Promis
       attrs[expand(name)] = (Array.isArray(inst) ? inst : [inst]).map(expandInstance)
     }
     await db.query(
-      `INSERT INTO ngsi_entities (tenant, id, types, scopes, attrs, created_at, modified_at)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)`,
+      `INSERT INTO ngsi_entities (tenant, id, types, scopes, attrs, search, created_at, modified_at)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8)`,
       [
         e.tenant ?? 't1',
         e.id,
         [expand(e.type ?? 'Thing')],
         e.scopes ?? null,
         JSON.stringify(attrs),
+        JSON.stringify(searchDoc(attrs)),
         e.createdAt ?? '2024-01-01T00:00:00Z',
         e.modifiedAt ?? '2024-06-01T00:00:00Z',
       ],

@@ -71,7 +71,15 @@ export function compileSubscription(id: string, def: SubscriptionDef): CompiledS
   if (def.q) {
     const terms = def.qTerms ?? {}
     const vocab = def.qVocab ?? {}
-    where.push(compileQ(parseQ(def.q), { expand: (t) => terms[t] ?? t, expandVocab: (v) => vocab[v] ?? v }))
+    // No containment pre-filter: the condition is checked on a few changed entities by id (and, for a deleted
+    // entity, on its last state given as parameters, which has no index document).
+    where.push(
+      compileQ(parseQ(def.q), {
+        expand: (t) => terms[t] ?? t,
+        expandVocab: (v) => vocab[v] ?? v,
+        containment: false,
+      }),
+    )
   }
   if (def.scopeQ) where.push(compileScopeQ(parseScopeQ(def.scopeQ)))
   if (def.geoQ) where.push(compileGeoQuery(def.geoQ))
