@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseAttributeFragment, partialAttrUpdate } from '../../src/modules/ngsi-ld/format/index.js'
 import { createGroupCommit } from '../../src/modules/ngsi-ld/group-commit.js'
 import * as repo from '../../src/modules/ngsi-ld/repo.js'
-import { A, createTestApp, type TestApp } from '../support/app.js'
+import { A, createTestApp, ngsiCaller, type TestApp } from '../support/app.js'
 
 const id = (n: number) => `urn:ngsi-ld:Meter:g${n}`
 const now = () => new Date().toISOString()
@@ -30,13 +30,10 @@ describe('NGSI-LD group commit of concurrent updates', () => {
   })
   afterAll(() => t?.close())
 
-  const call = (method: string, url: string, payload?: unknown) =>
-    t.call({
-      method: method as 'GET',
-      url: `/ngsi-ld/v1${url}`,
-      key: op,
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    })
+  const call = ngsiCaller(
+    () => t,
+    () => op,
+  )
 
   it('answers 100 concurrent updates of 5 entities each on its own, with every value in history', async () => {
     const sent = Array.from({ length: 100 }, (_, i) => ({ n: i % 5, v: i + 1 }))

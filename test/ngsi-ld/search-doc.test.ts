@@ -5,22 +5,27 @@
  */
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { A, createTestApp, type TestApp } from '../support/app.js'
+import { A, createTestApp, ngsiCaller, type TestApp } from '../support/app.js'
 
 const T1 = '2026-11-24T10:00:00Z'
 const T2 = '2026-11-24T11:00:00Z'
 const id = (n: number) => `urn:ngsi-ld:Sensor:s${n}`
+/** A measured NO2 reading with a measured sub-attribute. */
+const no2 = (value: number, accuracy: number, observedAt: string) => ({
+  type: 'Property',
+  value,
+  unitCode: 'GQ',
+  observedAt,
+  accuracy: { type: 'Property', value: accuracy, observedAt },
+})
 
 describe('NGSI-LD index document and q equality', () => {
   let t: TestApp
   let op: string
-  const call = (method: string, url: string, payload?: unknown) =>
-    t.call({
-      method: method as 'GET',
-      url: `/ngsi-ld/v1${url}`,
-      key: op,
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    })
+  const call = ngsiCaller(
+    () => t,
+    () => op,
+  )
   const ids = async (q: string) => {
     const r = await call('GET', `/entities?type=Sensor&q=${encodeURIComponent(q)}&options=keyValues`)
     expect(r.statusCode, r.body).toBe(200)
@@ -40,13 +45,7 @@ describe('NGSI-LD index document and q equality', () => {
       {
         id: id(1),
         type: 'Sensor',
-        NO2: {
-          type: 'Property',
-          value: 21,
-          unitCode: 'GQ',
-          observedAt: T1,
-          accuracy: { type: 'Property', value: 0.5, observedAt: T1 },
-        },
+        NO2: no2(21, 0.5, T1),
         occupied: { type: 'Property', value: true, observedAt: T1 },
         floors: { type: 'Property', value: 3 },
         status: { type: 'Property', value: 'ok' },
@@ -94,13 +93,7 @@ describe('NGSI-LD index document and q equality', () => {
     const before = await searchText(1)
     expect(before).not.toContain(': 21')
     const r = await call('PATCH', `/entities/${id(1)}/attrs`, {
-      NO2: {
-        type: 'Property',
-        value: 50,
-        unitCode: 'GQ',
-        observedAt: T2,
-        accuracy: { type: 'Property', value: 0.7, observedAt: T2 },
-      },
+      NO2: no2(50, 0.7, T2),
       occupied: { type: 'Property', value: false, observedAt: T2 },
     })
     expect(r.statusCode, r.body).toBe(204)

@@ -4,7 +4,7 @@
  * waiting for one receiver travel together.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { A, createTestApp, type TestApp } from '../support/app.js'
+import { A, createTestApp, ngsiCaller, type TestApp } from '../support/app.js'
 import { type Received, type Receiver, sleep, startReceiver, waitFor } from './subscriptions-receiver.js'
 
 const ENV = {
@@ -32,13 +32,10 @@ describe('NGSI-LD notification delivery', () => {
     receivers.push(r)
     return r
   }
-  const call = (method: string, url: string, payload?: unknown) =>
-    t.call({
-      method: method as 'GET',
-      url: `/ngsi-ld/v1${url}`,
-      key: op,
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    })
+  const call = ngsiCaller(
+    () => t,
+    () => op,
+  )
   async function subscribe(type: string, uri: string, extra: Record<string, unknown> = {}) {
     const r = await call('POST', '/subscriptions', {
       type: 'Subscription',

@@ -97,3 +97,17 @@ export async function createTestApp(
     },
   }
 }
+
+/**
+ * A caller of the NGSI-LD API (`/ngsi-ld/v1` + url) with an optional JSON payload; `key` is read at each call (tests
+ * set their key in beforeAll).
+ */
+export function ngsiCaller(app: () => TestApp, key: () => string) {
+  return (method: string, url: string, payload?: unknown) =>
+    app().call({
+      method: method as 'GET',
+      url: `/ngsi-ld/v1${url}`,
+      key: key(),
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    })
+}
