@@ -25,7 +25,8 @@ import type { AttrInstance, AttrMap } from './model.js'
 import { CORE_MEMBERS } from './model.js'
 
 const LEFT_OUT = new Set(['createdAt', 'modifiedAt', 'deletedAt', 'instanceId'])
-const VALUE_MEMBERS = new Set(['value', 'valueList', 'json'])
+/** The members that carry a reading (what a measurement's new value changes). */
+const READING_MEMBERS = new Set(['value', 'valueList', 'json'])
 
 type Json = unknown
 
@@ -92,7 +93,7 @@ function indexInstance(inst: AttrInstance): Record<string, Json> | undefined {
     }
     if (k === 'type') x = v === 'LanguageProperty' ? v : undefined
     else if (k === 'observedAt') x = true
-    else if (VALUE_MEMBERS.has(k)) x = inst.type === 'GeoProperty' ? undefined : measured ? stringsOf(v) : untyped(v)
+    else if (READING_MEMBERS.has(k)) x = inst.type === 'GeoProperty' ? undefined : measured ? stringsOf(v) : untyped(v)
     else x = v
     if (x !== undefined) {
       out[k] = x
