@@ -32,6 +32,16 @@ export interface AxeViolation {
 /** Runs axe-core (WCAG 2.0/2.1 A and AA rules) and returns the serious and critical violations. */
 export async function axe(page: Page): Promise<AxeViolation[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE })
+  // Colours are checked as they end up: a control that just changed state (a button leaving its pressed style) is
+  // mid-transition for 0.15 s, and axe would read its blended colours. Finite animations and transitions end first.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime ?? Number.POSITIVE_INFINITY))
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  )
   const violations = await page.evaluate(async () => {
     const r = await (window as any).axe.run(document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
