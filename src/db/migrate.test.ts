@@ -26,6 +26,15 @@ describe('migrations', () => {
     expect(r.rows[0]!.d).toBeLessThan(820)
   })
 
+  it('compresses entity attributes with LZ4 where the build has it, else keeps pglz', async () => {
+    const r = await sql<{ c: string | null; lz4: boolean }>`SELECT a.attcompression::text AS c,
+        EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)) AS lz4
+      FROM pg_attribute a WHERE a.attrelid = 'ngsi_entities'::regclass AND a.attname = 'attrs'`.execute(database.db)
+    const { c, lz4 } = r.rows[0]!
+    // 'l' = lz4; '' (or NULL) = the default, pglz
+    expect(c === 'l').toBe(lz4)
+  })
+
   it('rolls back a failing migration entirely', async () => {
     const bad = [
       ...MIGRATIONS,

@@ -6,6 +6,7 @@ import devices from './005-devices.js'
 import ginPendingList from './006-gin-pending-list.js'
 import mobility from './007-mobility.js'
 import searchDoc from './008-search-doc.js'
+import lz4Attrs from './009-lz4-attrs.js'
 
 export interface Migration {
   readonly version: number
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'gin-pending-list', sql: ginPendingList },
   { version: 7, name: 'mobility', sql: mobility },
   { version: 8, name: 'search-doc', sql: searchDoc },
+  { version: 9, name: 'lz4-attrs', sql: lz4Attrs },
 ]

@@ -33,10 +33,13 @@ export function rowToEntity(r: EntityRow): StoredEntity {
 
 const COLUMNS = sql`e.id, e.types, e.scopes, e.attrs, e.created_at, e.modified_at`
 
-export async function getEntity(db: Db, tenant: string, id: string): Promise<StoredEntity | undefined> {
-  const r =
-    await sql<EntityRow>`SELECT ${COLUMNS} FROM ngsi_entities e WHERE e.tenant = ${tenant} AND e.id = ${id}`.execute(db)
-  return r.rows[0] ? rowToEntity(r.rows[0]) : undefined
+/** The current state of these entities (one statement whatever their number; see read-batch.ts). */
+export async function getEntities(db: Db, tenant: string, ids: readonly string[]): Promise<Map<string, StoredEntity>> {
+  const map = new Map<string, StoredEntity>()
+  const r = await sql<EntityRow>`SELECT ${COLUMNS} FROM ngsi_entities e
+    WHERE e.tenant = ${tenant} AND e.id = ANY(${[...ids]}::text[])`.execute(db)
+  for (const row of r.rows) map.set(row.id, rowToEntity(row))
+  return map
 }
 
 /** The current state of these entities, locked for the rest of the transaction. */

@@ -26,6 +26,7 @@ import type { StoredEntity } from './model.js'
 import * as repo from './repo.js'
 import { createdChanges } from './batch.js'
 import { createGroupCommit } from './group-commit.js'
+import { createEntityReader } from './read-batch.js'
 
 export interface EntityChange {
   entityId: string
@@ -43,6 +44,7 @@ export function createEntityService(
   listeners: ChangeListener[] = [],
   opts: {
     /** Write transactions of single-entity updates that may run at once (2 on PostgreSQL). */ lanes?: number
+    /** Entity lookups that may run at once; the rest wait and go together (read-batch.ts). */ readers?: number
   } = {},
 ) {
   const now = () => new Date().toISOString()
@@ -64,12 +66,13 @@ export function createEntityService(
    * updates that arrive meanwhile, in one transaction (group-commit.ts).
    */
   const group = createGroupCommit(db, commit, { lanes: opts.lanes ?? 1 })
+  const reader = createEntityReader(db, { concurrency: opts.readers ?? 1 })
   const mutate = (tenant: string, id: string, fn: (current: StoredEntity) => MergeResult): Promise<MergeResult> =>
     group.update(tenant, id, fn)
 
   return {
     async get(tenant: string, id: string): Promise<StoredEntity> {
-      const e = await repo.getEntity(db, tenant, id)
+      const e = await reader.get(tenant, id)
       if (!e) throw new AppError('ResourceNotFound', `Entity ${id} does not exist`)
       return e
     },
