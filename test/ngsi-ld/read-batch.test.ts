@@ -77,6 +77,19 @@ describe('NGSI-LD coalesced reads of single entities', () => {
     expect(twice[0]).toEqual(twice[1])
   })
 
+  it('reads ids with characters that an array literal must quote (comma, semicolon, equals, percent) in one statement', async () => {
+    const odd = ['urn:ngsi-ld:Meter:a,b', 'urn:ngsi-ld:Meter:c;d=e', 'urn:ngsi-ld:Meter:f%5Cg']
+    for (const x of odd) {
+      const r = await callA('POST', '/entities', { id: x, type: 'Meter', power: { type: 'Property', value: 1 } })
+      expect(r.statusCode, r.body).toBe(201)
+    }
+    const { db, statements } = counted()
+    const reader = createEntityReader(db, { concurrency: 1 })
+    const got = await Promise.all([id(0), ...odd].map((x) => reader.get(A, x)))
+    expect(got.map((e) => e?.id)).toEqual([id(0), ...odd])
+    expect(statements).toHaveLength(2)
+  })
+
   it('keeps tenants apart within one batch', async () => {
     const { db, statements } = counted()
     const reader = createEntityReader(db, { concurrency: 1 })
