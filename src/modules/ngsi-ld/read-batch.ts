@@ -35,7 +35,7 @@ export function createEntityReader(db: Kysely<DB>, opts: { concurrency: number }
       for (const w of waiters) {
         const e = found.get(w.id)
         // The same id asked twice in one statement: each request gets its own copy (renderers may adapt it).
-        if (e && handed.has(w.id)) w.resolve({ ...e, attrs: cloneJson(e.attrs) })
+        if (e && handed.has(w.id)) w.resolve(cloneJson(e))
         else {
           handed.add(w.id)
           w.resolve(e)
