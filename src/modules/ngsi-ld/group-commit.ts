@@ -49,6 +49,17 @@ export function laneFor<T>(lanes: readonly T[], id: string): T {
   return lanes[Math.abs(h) % lanes.length]!
 }
 
+/** The items of each tenant, in arrival order (a group's SQL is per tenant). */
+export function byTenant<T extends { tenant: string }>(items: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>()
+  for (const it of items) {
+    const list = out.get(it.tenant)
+    if (list) list.push(it)
+    else out.set(it.tenant, [it])
+  }
+  return out
+}
+
 /** At most this many updates per transaction. */
 const MAX_GROUP = 200
 
@@ -105,14 +116,7 @@ export function createGroupCommit(db: Kysely<DB>, commit: Commit, opts: { lanes:
     lane.running = true
     try {
       while (lane.queue.length > 0) {
-        const group = lane.queue.splice(0, MAX_GROUP)
-        const byTenant = new Map<string, Pending[]>()
-        for (const p of group) {
-          const list = byTenant.get(p.tenant)
-          if (list) list.push(p)
-          else byTenant.set(p.tenant, [p])
-        }
-        for (const [tenant, items] of byTenant) {
+        for (const [tenant, items] of byTenant(lane.queue.splice(0, MAX_GROUP))) {
           try {
             for (const s of await runGroup(tenant, items)) s()
           } catch (e) {

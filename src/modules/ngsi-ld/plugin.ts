@@ -21,10 +21,9 @@ export function createNgsiLd(deps: Omit<NgsiDeps, 'resolver'>, listeners: Change
   const subscriptions = createSubscriptions({ db: deps.db, config: deps.config, resolver, localMqtt })
   const temporal = createTemporal(deps.db, deps.config)
   const all = [temporal.listener, ...listeners, subscriptions.listener]
-  const entities = createEntityService(deps.db, all, {
-    lanes: deps.config.databaseUrl ? 2 : 1,
-    readers: deps.config.databaseUrl ? 2 : 1,
-  })
+  // PostgreSQL runs two write groups and two coalesced reads at once; the embedded database one statement at a time.
+  const parallel = deps.config.databaseUrl ? 2 : 1
+  const entities = createEntityService(deps.db, all, { lanes: parallel, readers: parallel })
   const batch = createBatchService(deps.db, all)
   return {
     resolver,

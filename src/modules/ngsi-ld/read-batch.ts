@@ -10,6 +10,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { cloneJson } from './format/clone-json.js'
+import { byTenant } from './group-commit.js'
 import type { StoredEntity } from './model.js'
 import * as repo from './repo.js'
 
@@ -21,7 +22,7 @@ interface Waiter {
 }
 
 /** At most this many ids per statement. */
-export const MAX_READ_BATCH = 200
+const MAX_READ_BATCH = 200
 
 export function createEntityReader(db: Kysely<DB>, opts: { concurrency: number }) {
   const concurrency = Math.max(1, opts.concurrency)
@@ -46,20 +47,11 @@ export function createEntityReader(db: Kysely<DB>, opts: { concurrency: number }
     }
   }
 
-  async function run(batch: Waiter[]): Promise<void> {
-    const byTenant = new Map<string, Waiter[]>()
-    for (const w of batch) {
-      const list = byTenant.get(w.tenant)
-      if (list) list.push(w)
-      else byTenant.set(w.tenant, [w])
-    }
-    await Promise.all([...byTenant].map(([tenant, waiters]) => readTenant(tenant, waiters)))
-  }
-
   function pump(): void {
     while (running < concurrency && queue.length > 0) {
       running++
-      void run(queue.splice(0, MAX_READ_BATCH)).finally(() => {
+      const batch = byTenant(queue.splice(0, MAX_READ_BATCH))
+      void Promise.all([...batch].map(([tenant, waiters]) => readTenant(tenant, waiters))).finally(() => {
         running--
         pump()
       })
