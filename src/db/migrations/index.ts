@@ -7,6 +7,7 @@ import ginPendingList from './006-gin-pending-list.js'
 import mobility from './007-mobility.js'
 import searchDoc from './008-search-doc.js'
 import lz4Attrs from './009-lz4-attrs.js'
+import historyEntityOrder from './010-history-entity-order.js'
 
 export interface Migration {
   readonly version: number
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'mobility', sql: mobility },
   { version: 8, name: 'search-doc', sql: searchDoc },
   { version: 9, name: 'lz4-attrs', sql: lz4Attrs },
+  { version: 10, name: 'history-entity-order', sql: historyEntityOrder },
 ]

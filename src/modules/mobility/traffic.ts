@@ -7,6 +7,7 @@
 import { sql } from 'kysely'
 import type { ActiveContext } from '../ngsi-ld/context/index.js'
 import type { NgsiLd } from '../ngsi-ld/plugin.js'
+import { seriesHashes } from '../ngsi-ld/temporal/repo.js'
 import { SDM_CONTEXT } from '../portal/categories.js'
 import { addDays, daysBetween } from './calendar/holidays.js'
 import type { Db } from './repo.js'
@@ -24,14 +25,15 @@ async function hourlyMean(
 ) {
   const typeIri = ctx.expand(type)
   const attrIri = ctx.expand(attr)
+  const k = seriesHashes(sql`t.id`, sql`${attrIri}::text`)
   const r = await sql<{ hour: string; v: number; n: number }>`
     WITH series AS (
-      SELECT hashtextextended(t.id || ' ' || ${attrIri}, 0) AS sid FROM ngsi_temporal_entities t
+      SELECT ${k.eid} AS eid, ${k.sid} AS sid FROM ngsi_temporal_entities t
       WHERE t.tenant = ${tenant} AND t.types @> ARRAY[${typeIri}]::text[])
     SELECT to_char(date_trunc('hour', h.observed_at AT TIME ZONE 'Europe/Rome'), 'YYYY-MM-DD"T"HH24') AS hour,
       avg(h.num)::float8 AS v, count(DISTINCT h.sid)::int AS n
     FROM ngsi_attr_history h
-    WHERE h.sid IN (SELECT sid FROM series) AND h.tenant = ${tenant} AND NOT h.deleted AND h.num IS NOT NULL
+    WHERE (h.eid, h.sid) IN (SELECT eid, sid FROM series) AND h.tenant = ${tenant} AND NOT h.deleted AND h.num IS NOT NULL
       AND h.observed_at >= (${from}::date::timestamp AT TIME ZONE 'Europe/Rome')
       AND h.observed_at < (${addDays(to, 1)}::date::timestamp AT TIME ZONE 'Europe/Rome')
     GROUP BY 1 ORDER BY 1`.execute(db)

@@ -8,6 +8,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import type { AttrInstance } from '../ngsi-ld/model.js'
 import { searchKey } from '../ngsi-ld/search-doc.js'
+import { seriesMatch } from '../ngsi-ld/temporal/repo.js'
 import type { Catalog, ResolvedMember } from './catalog.js'
 
 type Db = Kysely<DB>
@@ -136,7 +137,7 @@ export async function selectNow(db: Db, tenant: string, k: NowIris): Promise<Now
     energy AS (SELECT count(*)::int AS n, sum(m.power) AS power, sum(d.kwh) AS kwh, max(m.at::timestamptz) AS at
       FROM meters m LEFT JOIN LATERAL (
         SELECT max(h.num) - min(h.num) AS kwh FROM ngsi_attr_history h
-        WHERE h.tenant = ${tenant} AND h.sid = hashtextextended(m.id || ' ' || ${e}, 0)
+        WHERE h.tenant = ${tenant} AND ${seriesMatch(sql`m.id`, sql`${e}::text`)}
           AND h.observed_at >= (SELECT t FROM midnight) AND h.entity_id = m.id AND h.attr = ${e} AND NOT h.deleted
       ) d ON true)
     SELECT to_jsonb(air) AS air, to_jsonb(weather) AS weather, to_jsonb(traffic) AS traffic,

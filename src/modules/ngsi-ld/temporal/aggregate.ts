@@ -3,7 +3,7 @@
  * period, computed by PostgreSQL. Periods are `date_bin` buckets of `aggrPeriodDuration` from the origin (timeAt with
  * after/between, else 1970-01-01T00:00:00Z), calendar months (UTC) for month durations, or the whole window for PT0S.
  *
- * The first statement reads only the series index (sid, observed_at) INCLUDE (tenant, dataset_id, num, deleted), so
+ * The first statement reads only the series index (eid, sid, observed_at) INCLUDE (tenant, dataset_id, num, deleted), so
  * numbers aggregate with index-only scans. Only periods holding non-numeric values (strings, relationships, ...) need
  * a second statement over the stored instances: their type, distinctCount over JSON values, and min/max of strings
  * (lexicographic, so ISO dates too). stddev is the sample standard deviation (`stddev_samp`: null for one value).
@@ -12,7 +12,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { DB } from '../../../db/schema.js'
 import type { Period } from './duration.js'
 import type { AggrMethod, TimeWindow } from './params.js'
-import { epochMs, pairsTable, seriesKey, timeColumn, windowConditions } from './repo.js'
+import { epochMs, pairsTable, seriesMatch, timeColumn, windowConditions } from './repo.js'
 
 export const EPOCH = '1970-01-01T00:00:00.000Z'
 
@@ -96,7 +96,7 @@ async function aggregate(
       SELECT ${epochMs(sql`g.b`)} AS start, g.* FROM (
         SELECT h.dataset_id, ${bucket(opts.period, col, periodOrigin(w))} AS b, ${sql.join(select)}
         FROM ngsi_attr_history h
-        WHERE h.sid = ${seriesKey(sql`k.e`, sql`k.a`)} AND ${sql.join(conds, sql` AND `)}
+        WHERE ${seriesMatch(sql`k.e`, sql`k.a`)} AND ${sql.join(conds, sql` AND `)}
         GROUP BY 1, 2
       ) g
     ) x

@@ -2,12 +2,12 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../../db/schema.js'
 import type { HistoryRow } from './history-rows.js'
-import { epochMs, type InstanceRow, type RawInstanceRow, seriesKey, toInstanceRow } from './repo.js'
+import { epochMs, type InstanceRow, type RawInstanceRow, seriesMatch, toInstanceRow } from './repo.js'
 
 type Db = Kysely<DB>
 
-/** The series of one entity's attribute, for `h.sid = ...` (then checked on entity_id and attr). */
-const series = (id: string, attr: string) => sql`h.sid = ${seriesKey(sql`${id}::text`, sql`${attr}::text`)}
+/** The rows of one entity's attribute (the series index, then entity_id and attr against a hash collision). */
+const series = (id: string, attr: string) => sql`${seriesMatch(sql`${id}::text`, sql`${attr}::text`)}
   AND h.entity_id = ${id} AND h.attr = ${attr}`
 
 /** Deletes the temporal representation of an entity (all the attributes it ever had); false when there was none. */
@@ -20,9 +20,7 @@ export async function deleteTemporalEntity(trx: Db, tenant: string, id: string):
   if (!names) return false
   if (names.length) {
     await sql`DELETE FROM ngsi_attr_history h USING unnest(${names}::text[]) AS k(a)
-      WHERE h.tenant = ${tenant} AND h.sid = ${seriesKey(sql`${id}::text`, sql`k.a`)} AND h.entity_id = ${id}`.execute(
-      trx,
-    )
+      WHERE h.tenant = ${tenant} AND ${seriesMatch(sql`${id}::text`, sql`k.a`)} AND h.entity_id = ${id}`.execute(trx)
   }
   return true
 }

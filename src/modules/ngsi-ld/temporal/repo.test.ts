@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openTestDatabase, type TestDatabase } from '../../../../test/support/test-db.js'
 import type { HistoryRow } from './history-rows.js'
 import { createPartitions, monthOf } from './partitions.js'
-import { compactHistory, insertHistory } from './repo.js'
+import { compactHistory, insertHistory, seriesMatch } from './repo.js'
 
 const T1 = '2026-06-01T10:00:00.000Z'
 const T2 = '2026-06-01T10:00:05.000Z'
@@ -78,5 +78,24 @@ describe('history rows on the way to the database', () => {
       m: r.modifiedAt,
     }))
     expect(got.rows.map(key).sort()).toEqual(expected.map(key).sort())
+  })
+
+  it('reads one series through the index, entity hash first, then series hash', async () => {
+    // (after the test above: the rows of T-h are stored)
+    const plan = await database.db.transaction().execute(async (trx) => {
+      await sql`SET LOCAL enable_seqscan = off`.execute(trx)
+      await sql`SET LOCAL enable_bitmapscan = off`.execute(trx)
+      const r = await sql<{ 'QUERY PLAN': unknown }>`EXPLAIN (FORMAT JSON) SELECT h.num FROM ngsi_attr_history h
+        WHERE h.tenant = 'T-h' AND ${seriesMatch(sql`${'urn:e:1'}::text`, sql`${'https://example.org/temperature'}::text`)}`.execute(
+        trx,
+      )
+      return JSON.stringify(r.rows[0]!['QUERY PLAN'])
+    })
+    expect(plan).toMatch(/"Index (Only )?Scan"/)
+    expect(plan).toMatch(/"Index Cond":"\(\(eid = [^"]*sid = /)
+    const got = await sql<{ num: number }>`SELECT h.num FROM ngsi_attr_history h
+      WHERE h.tenant = 'T-h' AND ${seriesMatch(sql`${'urn:e:1'}::text`, sql`${'https://example.org/temperature'}::text`)}
+        AND h.entity_id = 'urn:e:1' AND h.dataset_id = '' ORDER BY h.observed_at`.execute(database.db)
+    expect(got.rows.map((r) => r.num)).toEqual([1, 1, 1, 1])
   })
 })

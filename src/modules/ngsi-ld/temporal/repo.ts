@@ -166,9 +166,20 @@ export async function countTemporalEntities(db: Db, tenant: string, f: TemporalF
  */
 export const epochMs = (e: RawBuilder<unknown>) => sql`(extract(epoch FROM ${e}) * 1000)::float8`
 
-/** The series key of (entity, attribute): the generated column `sid` (migration 003). */
-export const seriesKey = (entityId: RawBuilder<unknown>, attr: RawBuilder<unknown>) =>
-  sql`hashtextextended(${entityId} || ' ' || ${attr}, 0)`
+/** The two hashes of a series (entity, attribute): the generated columns `eid` (migration 010) and `sid` (003). */
+export const seriesHashes = (entityId: RawBuilder<unknown>, attr: RawBuilder<unknown>) => ({
+  eid: sql`hashtextextended(${entityId}, 0)`,
+  sid: sql`hashtextextended(${entityId} || ' ' || ${attr}, 0)`,
+})
+
+/**
+ * The rows of one series of `ngsi_attr_history h`, as its index is read: entity hash, then series hash. Both are
+ * 64-bit hashes; callers check entity_id and attr as well.
+ */
+export function seriesMatch(entityId: RawBuilder<unknown>, attr: RawBuilder<unknown>) {
+  const k = seriesHashes(entityId, attr)
+  return sql<boolean>`h.eid = ${k.eid} AND h.sid = ${k.sid}`
+}
 
 /** (entity, attribute) pairs as a table `k(e, a)`. */
 export const pairsTable = (pairs: readonly { entityId: string; attr: string }[]) =>
@@ -221,7 +232,7 @@ export interface InstanceRow {
  * (The check of entity_id and attr, against a collision of the 64-bit series hash, stays outside the per-series scan:
  * inside, it makes the planner expect a handful of rows and sort them instead of reading the index in order.)
  * The first (or, descending, the last) `perSeries` instances of each (entity, attribute) in the window: one index
- * range scan per pair on (sid, observed_at), in one statement.
+ * range scan per pair on (eid, sid, observed_at), in one statement.
  */
 export async function selectInstances(
   db: Db,
@@ -241,7 +252,7 @@ export async function selectInstances(
         ${epochMs(sql`h.observed_at`)} AS observed_at, ${epochMs(sql`h.created_at`)} AS created_at,
         ${epochMs(sql`h.modified_at`)} AS modified_at, h.deleted, h.inst
       FROM ngsi_attr_history h
-      WHERE h.tenant = ${tenant} AND h.sid = ${seriesKey(sql`k.e`, sql`k.a`)} ${more}
+      WHERE h.tenant = ${tenant} AND ${seriesMatch(sql`k.e`, sql`k.a`)} ${more}
       ORDER BY ${col} ${dir} LIMIT ${opts.perSeries}
     ) x
     WHERE x.entity_id = k.e AND x.attr = k.a`.execute(db)
