@@ -134,5 +134,13 @@ describe('NGSI-LD geometry projection', () => {
       [id(4)]: ['location POLYGON((10.5 43.8,10.6 43.8,10.6 43.9,10.5 43.8))'],
       [id(5)]: [],
     })
+    // no foreign key cascades (migration 11): a batch delete removes the geometries itself, and only its own
+    const del = await call('POST', '/entityOperations/delete', [id(2), id(4), 'urn:ngsi-ld:Sensor:missing'])
+    expect(del.statusCode, del.body).toBe(207)
+    expect(await projection(id(2), id(3), id(4))).toEqual({
+      [id(2)]: [],
+      [id(3)]: ['location POINT(10.43 43.8)'],
+      [id(4)]: [],
+    })
   })
 })

@@ -8,6 +8,7 @@ import mobility from './007-mobility.js'
 import searchDoc from './008-search-doc.js'
 import lz4Attrs from './009-lz4-attrs.js'
 import historyEntityOrder from './010-history-entity-order.js'
+import geoWithoutFk from './011-geo-without-fk.js'
 
 export interface Migration {
   readonly version: number
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'search-doc', sql: searchDoc },
   { version: 9, name: 'lz4-attrs', sql: lz4Attrs },
   { version: 10, name: 'history-entity-order', sql: historyEntityOrder },
+  { version: 11, name: 'geo-without-fk', sql: geoWithoutFk },
 ]

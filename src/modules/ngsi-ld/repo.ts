@@ -99,10 +99,13 @@ export async function writeEntities(trx: Db, tenant: string, entities: readonly 
       search = EXCLUDED.search, modified_at = EXCLUDED.modified_at`.execute(trx)
 }
 
+/** Deletes entities and their geometries (ngsi_entity_geo has no foreign key to cascade: migration 11). */
 export async function deleteEntities(trx: Db, tenant: string, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set()
-  const r = await sql<{ id: string }>`DELETE FROM ngsi_entities
-    WHERE tenant = ${tenant} AND id = ANY(${[...ids]}::text[]) RETURNING id`.execute(trx)
+  const r = await sql<{ id: string }>`WITH d AS (DELETE FROM ngsi_entities
+      WHERE tenant = ${tenant} AND id = ANY(${[...ids]}::text[]) RETURNING id),
+    g AS (DELETE FROM ngsi_entity_geo WHERE tenant = ${tenant} AND entity_id IN (SELECT id FROM d))
+    SELECT id FROM d`.execute(trx)
   return new Set(r.rows.map((x) => x.id))
 }
 
