@@ -12,9 +12,15 @@ import { isPlainObject } from './validation.js'
 
 const PATCHABLE_MEMBERS = ['observedAt', 'unitCode', 'objectType'] as const
 
-/** A copy of the instance stamped as written at `now`, keeping `createdAt` of the instance it replaces. */
+/**
+ * The instance stamped as written at `now`, keeping `createdAt` of the instance it replaces: a copy, or the instance
+ * itself when it already carries these stamps (as parsed: instances are never mutated once built, so sharing one is
+ * safe, and a batch of new attributes skips a deep copy of every value).
+ */
 export function stamp(inst: AttrInstance, now: string, createdAt?: string): AttrInstance {
-  return { ...cloneJson(inst), createdAt: createdAt ?? now, modifiedAt: now }
+  const created = createdAt ?? now
+  if (inst.createdAt === created && inst.modifiedAt === now) return inst
+  return { ...cloneJson(inst), createdAt: created, modifiedAt: now }
 }
 
 /** RFC 7396 merge of JSON objects; "urn:ngsi-ld:null" removes a member. Returns a new object. */
