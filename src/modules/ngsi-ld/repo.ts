@@ -6,6 +6,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import type { AttrInstance, AttrMap, StoredEntity } from './model.js'
 import { searchDoc } from './search-doc.js'
+import { epochMs } from './temporal/repo.js'
 
 type Db = Kysely<DB>
 
@@ -14,11 +15,12 @@ interface EntityRow {
   types: string[]
   scopes: string[] | null
   attrs: AttrMap | string
-  created_at: Date | string
-  modified_at: Date | string
+  /** Epoch milliseconds as selected by COLUMNS (a Date or a string from other selections). */
+  created_at: number | Date | string
+  modified_at: number | Date | string
 }
 
-const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString())
+const iso = (d: number | Date | string) => (d instanceof Date ? d : new Date(d)).toISOString()
 
 export function rowToEntity(r: EntityRow): StoredEntity {
   return {
@@ -31,7 +33,9 @@ export function rowToEntity(r: EntityRow): StoredEntity {
   }
 }
 
-const COLUMNS = sql`e.id, e.types, e.scopes, e.attrs, e.created_at, e.modified_at`
+/** Times as epoch milliseconds: the driver parses a number in half the time of a date-time (two per entity read). */
+const COLUMNS = sql`e.id, e.types, e.scopes, e.attrs, ${epochMs(sql`e.created_at`)} AS created_at,
+  ${epochMs(sql`e.modified_at`)} AS modified_at`
 
 /** The current state of these entities (one statement whatever their number; see read-batch.ts). */
 export async function getEntities(db: Db, tenant: string, ids: readonly string[]): Promise<Map<string, StoredEntity>> {

@@ -61,20 +61,25 @@ function stampAll(attrs: AttrMap, now: string): AttrMap {
 }
 
 function diff(before: AttrMap, after: AttrMap): AttrChange[] {
+  // (built field by field: conditional object spreads made this a visible part of a batch upsert's profile)
   const changes: AttrChange[] = []
-  const ds = (d: string | undefined) => (d === undefined ? {} : { datasetId: d })
-  for (const [attr, list] of Object.entries(before)) {
-    for (const previous of list) {
-      if (!after[attr]?.some((i) => i.datasetId === previous.datasetId)) {
-        changes.push({ attr, ...ds(previous.datasetId), kind: 'deleted', previous })
-      }
+  for (const attr in before) {
+    const kept = after[attr]
+    for (const previous of before[attr]!) {
+      if (kept?.some((i) => i.datasetId === previous.datasetId)) continue
+      const c: AttrChange = { attr, kind: 'deleted', previous }
+      if (previous.datasetId !== undefined) c.datasetId = previous.datasetId
+      changes.push(c)
     }
   }
-  for (const [attr, list] of Object.entries(after)) {
-    for (const current of list) {
-      const previous = before[attr]?.find((i) => i.datasetId === current.datasetId)
-      const kind = previous ? 'updated' : 'created'
-      changes.push({ attr, ...ds(current.datasetId), kind, ...(previous ? { previous } : {}), current })
+  for (const attr in after) {
+    const was = before[attr]
+    for (const current of after[attr]!) {
+      const previous = was?.find((i) => i.datasetId === current.datasetId)
+      const c: AttrChange = { attr, kind: previous ? 'updated' : 'created', current }
+      if (current.datasetId !== undefined) c.datasetId = current.datasetId
+      if (previous) c.previous = previous
+      changes.push(c)
     }
   }
   return changes
