@@ -99,6 +99,41 @@ describe('NGSI-LD history from every write path', () => {
     expect(await values('urn:ngsi-ld:Sensor:b3', 'level')).toEqual([[23, at(2)]])
   })
 
+  it('registers the temporal entities of a mixed batch: two shapes, a new attribute, a deleted representation', async () => {
+    const m = (n: number) => `urn:ngsi-ld:Sensor:m${n}`
+    const level = (v: number, h: number) => ({ type: 'Property', value: v, observedAt: at(h) })
+    await ok('POST', '/entityOperations/create', [
+      { id: m(1), type: 'Sensor', level: level(1, 1) },
+      { id: m(2), type: 'Sensor', level: level(2, 1) },
+      { id: 'urn:ngsi-ld:Meter:m3', type: 'Meter', power: level(3, 1) },
+    ])
+    expect((await call('DELETE', `/temporal/entities/${m(2)}`)).statusCode).toBe(204)
+    expect((await call('GET', `/temporal/entities/${m(2)}`)).statusCode).toBe(404)
+    await ok('POST', '/entityOperations/upsert?options=update', [
+      { id: m(1), type: 'Sensor', level: level(11, 2), battery: level(90, 2) },
+      { id: m(2), type: 'Sensor', level: level(12, 2) },
+      { id: 'urn:ngsi-ld:Meter:m3', type: 'Meter', power: level(13, 2) },
+    ])
+    expect(await values(m(1), 'level')).toEqual([
+      [1, at(1)],
+      [11, at(2)],
+    ])
+    expect(await values(m(1), 'battery')).toEqual([[90, at(2)]])
+    expect(await values(m(2), 'level')).toEqual([[12, at(2)]]) // registered again, with the history written since
+    expect(await values('urn:ngsi-ld:Meter:m3', 'power')).toEqual([
+      [3, at(1)],
+      [13, at(2)],
+    ])
+    const listed = await call('GET', `/temporal/entities?type=Sensor&idPattern=.*:m[0-9]&lastN=1`)
+    expect(listed.statusCode).toBe(200)
+    expect(
+      listed
+        .json()
+        .map((e: { id: string }) => e.id)
+        .sort(),
+    ).toEqual([m(1), m(2)])
+  })
+
   it('records deleted attributes and deleted entities, and keeps their history', async () => {
     await ok('POST', '/entities', {
       id: 'urn:ngsi-ld:Sensor:d1',

@@ -74,20 +74,41 @@ export async function insertHistory(
     await insertRows.execute(trx)
     return
   }
-  const ents = JSON.stringify(dedupe(entities).map((e) => ({ id: e.id, ty: e.types, na: e.attrNames, c: e.createdAt })))
   // The probe of the existing record is a LATERAL subquery with LIMIT, so that it stays a primary-key lookup per row:
   // written as NOT EXISTS, the planner turned it into a hash anti-join over every temporal entity of the tenant (a
   // scan of 100,000 rows for a one-attribute PATCH).
   const upsert = sql`INSERT INTO ngsi_temporal_entities AS r (tenant, id, types, attr_names, created_at)
-    SELECT ${tenant}, x.id, x.ty, x.na, x.c
-    FROM jsonb_to_recordset(${ents}::jsonb) AS x(id text, ty text[], na text[], c timestamptz)
+    SELECT ${tenant}, u.id, g.ty, g.na, u.c
+    FROM jsonb_to_recordset(${registrationGroups(entities)}::jsonb)
+      AS g(ty text[], na text[], ids text[], cs timestamptz[])
+    CROSS JOIN LATERAL unnest(g.ids, g.cs) AS u(id, c)
     LEFT JOIN LATERAL (SELECT o.types, o.attr_names FROM ngsi_temporal_entities o
-      WHERE o.tenant = ${tenant} AND o.id = x.id LIMIT 1) o ON true
-    WHERE o.types IS NULL OR o.types <> x.ty OR NOT (o.attr_names @> x.na)
+      WHERE o.tenant = ${tenant} AND o.id = u.id LIMIT 1) o ON true
+    WHERE o.types IS NULL OR o.types <> g.ty OR NOT (o.attr_names @> g.na)
     ON CONFLICT (tenant, id) DO UPDATE SET types = EXCLUDED.types,
       attr_names = ARRAY(SELECT DISTINCT n FROM unnest(r.attr_names || EXCLUDED.attr_names) AS n ORDER BY n)`
   if (rows.length === 0) await upsert.execute(trx)
   else await sql`WITH reg AS (${upsert}) ${insertRows}`.execute(trx)
+}
+
+/**
+ * The temporal entities to record as groups sharing their types and attribute names (the entities of a batch mostly
+ * do): PostgreSQL converts each group's arrays once rather than once per entity, which made the registration of a
+ * batch of 1,000 unchanged entities cost ~17 ms instead of ~4 ms.
+ */
+function registrationGroups(entities: readonly TemporalEntityRow[]): string {
+  const groups = new Map<string, { ty: string[]; na: string[]; ids: string[]; cs: string[] }>()
+  for (const e of dedupe(entities)) {
+    const key = JSON.stringify([e.types, e.attrNames])
+    let g = groups.get(key)
+    if (!g) {
+      g = { ty: e.types, na: e.attrNames, ids: [], cs: [] }
+      groups.set(key, g)
+    }
+    g.ids.push(e.id)
+    g.cs.push(e.createdAt)
+  }
+  return JSON.stringify([...groups.values()])
 }
 
 function dedupe(entities: readonly TemporalEntityRow[]): TemporalEntityRow[] {
