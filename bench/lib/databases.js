@@ -65,7 +65,7 @@ export async function runPostgres(settings, rows, out) {
     await suite.throughput('patch', 2)
     pgbenchRow(suite, db.url, 'patch', settings)
     await servers.pop().stop()
-    await suite.reupsert(Math.min(20_000, settings.entities))
+    await suite.reupsert(50_000, Math.min(5_000, Math.floor(settings.entities / 10)))
   } finally {
     for (const s of servers) await s.stop()
     setOurDatabase(undefined)
@@ -92,7 +92,7 @@ export async function runEmbedded(settings, rows) {
     await suite.queries()
     await suite.throughput('get', 1)
     await suite.throughput('patch', 1)
-    await suite.reupsert(Math.min(5_000, settings.embeddedEntities))
+    await suite.reupsert(5_000, Math.min(1_000, Math.floor(settings.embeddedEntities / 10)))
     await servers.pop().stop()
     copyRow(suite, await pgliteCopyLimit(dataDir, TENANT))
   } finally {
