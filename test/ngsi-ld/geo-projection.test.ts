@@ -1,7 +1,7 @@
 /**
- * The PostGIS projection of GeoProperties (ngsi_entity_geo) follows every kind of write: a moved point is updated in
- * place, a new instance inserted, a removed attribute or dataset instance deleted; 2D points (built from their
- * numbers) and other geometries (parsed from GeoJSON) come out the same as they went in.
+ * The PostGIS projection of GeoProperties (ngsi_entity_geo) follows every kind of write: a moved point is projected
+ * again, a new instance added, a removed attribute, dataset instance or entity deleted; points and other geometries
+ * come out the same as they went in.
  */
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

@@ -16,6 +16,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { AppError } from '../../errors.js'
 import { type MergeResult, movesGeometry } from './format/index.js'
+import { groupBy } from './group-by.js'
 import type { StoredEntity } from './model.js'
 import * as repo from './repo.js'
 import type { EntityChange } from './service.js'
@@ -47,17 +48,6 @@ export function laneFor<T>(lanes: readonly T[], id: string): T {
   let h = 0
   for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0
   return lanes[Math.abs(h) % lanes.length]!
-}
-
-/** The items of each tenant, in arrival order (a group's SQL is per tenant). */
-export function byTenant<T extends { tenant: string }>(items: readonly T[]): Map<string, T[]> {
-  const out = new Map<string, T[]>()
-  for (const it of items) {
-    const list = out.get(it.tenant)
-    if (list) list.push(it)
-    else out.set(it.tenant, [it])
-  }
-  return out
 }
 
 /** At most this many updates per transaction. */
@@ -116,7 +106,8 @@ export function createGroupCommit(db: Kysely<DB>, commit: Commit, opts: { lanes:
     lane.running = true
     try {
       while (lane.queue.length > 0) {
-        for (const [tenant, items] of byTenant(lane.queue.splice(0, MAX_GROUP))) {
+        // a group's SQL is per tenant
+        for (const [tenant, items] of groupBy(lane.queue.splice(0, MAX_GROUP), (p) => p.tenant)) {
           try {
             for (const s of await runGroup(tenant, items)) s()
           } catch (e) {

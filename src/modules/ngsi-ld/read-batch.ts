@@ -10,7 +10,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { cloneJson } from './format/clone-json.js'
-import { byTenant } from './group-commit.js'
+import { groupBy } from './group-by.js'
 import type { StoredEntity } from './model.js'
 import * as repo from './repo.js'
 
@@ -50,7 +50,7 @@ export function createEntityReader(db: Kysely<DB>, opts: { concurrency: number }
   function pump(): void {
     while (running < concurrency && queue.length > 0) {
       running++
-      const batch = byTenant(queue.splice(0, MAX_READ_BATCH))
+      const batch = groupBy(queue.splice(0, MAX_READ_BATCH), (w) => w.tenant)
       void Promise.all([...batch].map(([tenant, waiters]) => readTenant(tenant, waiters))).finally(() => {
         running--
         pump()

@@ -6,6 +6,7 @@
  */
 import type { ActiveContext } from '../context/index.js'
 import type { AttrFormatState } from '../format/format-attribute.js'
+import { groupBy } from '../group-by.js'
 import { compactTypes, normalizedInstance, parseLangParam, pickLanguage } from '../format/index.js'
 import type { AttrInstance, AttrType } from '../model.js'
 import type { AggregateRow } from './aggregate.js'
@@ -77,13 +78,9 @@ function temporalValue(inst: AttrInstance, st: AttrFormatState): { type: AttrTyp
 
 /** Groups by datasetId ('' first), keeping order. */
 function byDataset<T extends { dataset_id: string }>(rows: readonly T[]): [string, T[]][] {
-  const groups = new Map<string, T[]>()
-  for (const r of rows) {
-    const g = groups.get(r.dataset_id)
-    if (g) g.push(r)
-    else groups.set(r.dataset_id, [r])
-  }
-  return [...groups.entries()].sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : a > b ? 1 : 0))
+  return [...groupBy(rows, (r) => r.dataset_id)].sort(([a], [b]) =>
+    a === '' ? -1 : b === '' ? 1 : a < b ? -1 : a > b ? 1 : 0,
+  )
 }
 
 /** One object per dataset; a single one is the object itself. */
@@ -113,12 +110,7 @@ function head(e: EntityHead, ctx: ActiveContext): Record<string, unknown> {
 
 /** Groups rows by attribute (first-seen order), each in ascending time. */
 function byAttr<T extends { attr: string }>(rows: readonly T[], time: (r: T) => number): Map<string, T[]> {
-  const m = new Map<string, T[]>()
-  for (const r of rows) {
-    const g = m.get(r.attr)
-    if (g) g.push(r)
-    else m.set(r.attr, [r])
-  }
+  const m = groupBy(rows, (r) => r.attr)
   for (const g of m.values()) g.sort((a, b) => time(a) - time(b))
   return new Map([...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
 }

@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../../db/schema.js'
 import type { ActiveContext } from '../context/index.js'
+import { groupBy } from '../group-by.js'
 import { type AggregateRow, selectAggregates } from './aggregate.js'
 import { formatAggregates, formatInstances } from './format.js'
 import { contentRange, cutSeries, fetchPlan } from './paging.js'
@@ -89,7 +90,7 @@ export async function readHistory(
     const lastN = (rows: AggregateRow[]) =>
       w.lastN === undefined ? rows : [...seriesOf(rows, time, true).values()].flatMap((s) => s.slice(0, plan.perSeries))
     const page = paginate(lastN(all), time, params, plan)
-    const grouped = groupByEntity(page.rows)
+    const grouped = groupBy(page.rows, (r) => r.entity_id)
     return {
       entities: entities.map((e) => formatAggregates(e, grouped.get(e.id) ?? [], ctx, render, w)),
       ...(page.contentRange ? { contentRange: page.contentRange } : {}),
@@ -102,19 +103,9 @@ export async function readHistory(
     descending: plan.descending,
   })
   const page = paginate(rows, (r: InstanceRow) => r.t.getTime(), params, plan)
-  const grouped = groupByEntity(page.rows)
+  const grouped = groupBy(page.rows, (r) => r.entity_id)
   return {
     entities: entities.map((e) => formatInstances(e, grouped.get(e.id) ?? [], ctx, render)),
     ...(page.contentRange ? { contentRange: page.contentRange } : {}),
   }
-}
-
-function groupByEntity<T extends { entity_id: string }>(rows: readonly T[]): Map<string, T[]> {
-  const m = new Map<string, T[]>()
-  for (const r of rows) {
-    const g = m.get(r.entity_id)
-    if (g) g.push(r)
-    else m.set(r.entity_id, [r])
-  }
-  return m
 }
