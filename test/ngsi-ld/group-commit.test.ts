@@ -1,12 +1,16 @@
 /**
  * Concurrent single-entity updates share transactions (group commit): every update keeps its own outcome, the ones
- * of one entity apply in arrival order, history gets every value, and a failing update fails alone.
+ * of one entity apply in arrival order, history gets every value, and a failing update fails alone. The direct path
+ * (a read, then one statement that writes only where the rows still have the versions read) gives way to a
+ * transaction when a row changed meanwhile, a geometry moves or a listener needs one; a failing part leaves nothing.
  */
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ActiveContext } from '../../src/modules/ngsi-ld/context/index.js'
 import { parseAttributeFragment, partialAttrUpdate } from '../../src/modules/ngsi-ld/format/index.js'
-import { createGroupCommit } from '../../src/modules/ngsi-ld/group-commit.js'
+import { createGroupCommit, type DirectCommit } from '../../src/modules/ngsi-ld/group-commit.js'
 import * as repo from '../../src/modules/ngsi-ld/repo.js'
+import { changeListener, createEntityService } from '../../src/modules/ngsi-ld/service.js'
 import { A, createTestApp, ngsiCaller, type TestApp } from '../support/app.js'
 
 const id = (n: number) => `urn:ngsi-ld:Meter:g${n}`
@@ -121,5 +125,141 @@ describe('NGSI-LD group commit of concurrent updates', () => {
       '/entities?type=Meter&georel=near;maxDistance==100&geometry=Point&coordinates=[10.6,43.85]',
     )
     expect(near.json().map((e: { id: string }) => e.id)).toEqual([id(1)])
+  })
+
+  /** An update that sets `attr` to `value` (the attribute must exist). */
+  const setTo = (ctx: ActiveContext, attr: string, value: unknown) => (cur: repo.Versioned['entity']) => {
+    const attrIri = ctx.expand(attr)
+    const at = now()
+    const existing = cur.attrs[attrIri]?.[0]
+    const fragment = parseAttributeFragment({ value }, ctx, {
+      now: at,
+      attrIri,
+      attrName: attr,
+      ...(existing ? { existing } : {}),
+    })
+    return partialAttrUpdate(cur, attrIri, fragment, { now: at })
+  }
+
+  const keyValues = async (n: number) => (await call('GET', `/entities/${id(n)}?options=keyValues`)).json()
+
+  it('writes directly, and in a transaction the update of an entity written by someone else since it was read', async () => {
+    const ctx = t.ngsi.resolver.core
+    const db = t.database.db
+    const classic: string[][] = []
+    const direct: string[][] = []
+    const seen: unknown[] = []
+    const directCommit: DirectCommit = async (dbx, tenant, written, _events) => {
+      direct.push(written.map((w) => w.entity.id))
+      if (direct.length === 1) {
+        // another writer changes entity 2 between the read and the write
+        const other = (await repo.getEntities(db, tenant, [id(2)])).get(id(2))!
+        await repo.writeEntities(db, tenant, [setTo(ctx, 'power', 777)(other).entity])
+      }
+      return repo.writeVersioned(dbx, tenant, written, [])
+    }
+    const gc = createGroupCommit(
+      db,
+      async (trx, tenant, written) => {
+        classic.push(written.map((e) => e.id))
+        await repo.writeEntities(trx, tenant, written)
+      },
+      { lanes: 1, direct: directCommit },
+    )
+    const results = await Promise.all([
+      gc.update(A, id(2), (cur) => {
+        seen.push(cur.attrs[ctx.expand('power')]![0]!.value)
+        return setTo(ctx, 'power', 5)(cur)
+      }),
+      gc.update(A, id(3), setTo(ctx, 'power', 6)),
+    ])
+    expect(results.map((r) => r.modified)).toEqual([true, true])
+    // the first update runs alone, the second waits for it
+    expect(direct).toEqual([[id(2)], [id(3)]])
+    expect(classic).toEqual([[id(2)]])
+    expect((await keyValues(3)).power).toBe(6)
+    // applied on the state read, then again on the other writer's
+    expect(seen).toHaveLength(2)
+    expect(seen[0]).not.toBe(777)
+    expect(seen[1]).toBe(777)
+    expect((await keyValues(2)).power).toBe(5)
+  })
+
+  it('takes a transaction, not the direct path, when a geometry moves or the direct write declines', async () => {
+    const ctx = t.ngsi.resolver.core
+    const calls: string[] = []
+    let decline = false
+    const gc = createGroupCommit(
+      t.database.db,
+      async (trx, tenant, written, geo) => {
+        calls.push(`transaction ${written.length}/${geo.length}`)
+        await repo.writeEntities(trx, tenant, written)
+        await repo.syncGeo(trx, tenant, geo)
+      },
+      {
+        lanes: 1,
+        direct: async (db, tenant, written) => {
+          calls.push(`direct ${written.length}`)
+          return decline ? undefined : repo.writeVersioned(db, tenant, written, [])
+        },
+      },
+    )
+    const move = (cur: repo.Versioned['entity']) =>
+      setTo(ctx, 'location', { type: 'Point', coordinates: [10.7, 43.9] })(cur)
+    await gc.update(A, id(3), move)
+    decline = true
+    await gc.update(A, id(3), setTo(ctx, 'power', 8))
+    decline = false
+    await gc.update(A, id(3), setTo(ctx, 'power', 9))
+    expect(calls).toEqual(['transaction 1/1', 'direct 1', 'transaction 1/0', 'direct 1'])
+    expect((await keyValues(3)).power).toBe(9)
+    const near = await call(
+      'GET',
+      '/entities?type=Meter&georel=near;maxDistance==50&geometry=Point&coordinates=[10.7,43.9]',
+    )
+    expect(near.json().map((e: { id: string }) => e.id)).toEqual([id(3)])
+  })
+
+  it('leaves nothing written when a part of the direct write fails', async () => {
+    const db = t.database.db
+    const ctx = t.ngsi.resolver.core
+    const failing = changeListener(
+      async () => {},
+      async () => ({
+        // a NOT NULL violation, after the entity's UPDATE in the same statement
+        writes: (written) => [
+          sql`INSERT INTO ngsi_temporal_entities (tenant, id, types, attr_names, created_at)
+          SELECT ${A}, id, NULL, '{}', now() FROM ${sql.raw('w')} WHERE id IN ${written}`,
+        ],
+      }),
+    )
+    const service = createEntityService(db, [failing], { lanes: 1 })
+    const before = (await call('GET', `/entities/${id(3)}`)).json()
+    await expect(service.patchAttr(A, ctx, id(3), 'power', { value: 123 })).rejects.toThrow(/null value/)
+    expect((await call('GET', `/entities/${id(3)}`)).json()).toEqual(before)
+    // the same update without the failing part is written (a check that the update itself was fine)
+    await createEntityService(db, [], { lanes: 1 }).patchAttr(A, ctx, id(3), 'power', { value: 123 })
+    expect((await keyValues(3)).power).toBe(123)
+  })
+
+  it('records the notification of a subscription made after the last look at the tenant', async () => {
+    // this process looks at the tenant's subscriptions (none fire)
+    expect((await call('PATCH', `/entities/${id(4)}/attrs/power`, { value: 1 })).statusCode).toBe(204)
+    const sub = await call('POST', '/subscriptions', {
+      type: 'Subscription',
+      entities: [{ type: 'Meter' }],
+      watchedAttributes: ['power'],
+      notification: { endpoint: { uri: 'http://127.0.0.1:9/unreachable' } },
+    })
+    expect(sub.statusCode, sub.body).toBe(201)
+    const subId = decodeURIComponent(sub.headers.location!.split('/').pop()!)
+    try {
+      expect((await call('PATCH', `/entities/${id(4)}/attrs/power`, { value: 2 })).statusCode).toBe(204)
+      const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ngsi_notifications
+        WHERE tenant = ${A} AND subscription_id = ${subId} AND entity_id = ${id(4)}`.execute(t.database.db)
+      expect(n.rows[0]!.n).toBe(1)
+    } finally {
+      await call('DELETE', `/subscriptions/${encodeURIComponent(subId)}`)
+    }
   })
 })

@@ -60,14 +60,31 @@ export async function lockEntities(
   return map
 }
 
+/** An entity's state and the version of its row (`xmin`, the transaction that wrote it): for writes without a lock. */
+export interface Versioned {
+  entity: StoredEntity
+  version: string
+}
+
+/** The current state of these entities with their row versions, not locked. */
+export async function readVersioned(db: Db, tenant: string, ids: readonly string[]): Promise<Map<string, Versioned>> {
+  const map = new Map<string, Versioned>()
+  if (ids.length === 0) return map
+  const r = await sql<EntityRow & { v: string }>`SELECT ${COLUMNS}, e.xmin::text AS v FROM ngsi_entities e
+    WHERE e.tenant = ${tenant} AND e.id = ANY(${[...ids]}::text[])`.execute(db)
+  for (const row of r.rows) map.set(row.id, { entity: rowToEntity(row), version: row.v })
+  return map
+}
+
 /**
  * A batch of entities as one JSON parameter: one native `JSON.stringify` instead of six array parameters of JSON
  * strings (node-pg escapes every quote of an array literal), unpacked by PostgreSQL with `jsonb_to_recordset`.
  */
-function rowsJson(entities: readonly StoredEntity[]): string {
+function rowsJson(entities: readonly StoredEntity[], versions?: readonly string[]): string {
   return JSON.stringify(
-    entities.map((e) => ({
+    entities.map((e, i) => ({
       id: e.id,
+      ...(versions ? { v: versions[i] } : {}),
       types: e.types,
       scopes: e.scopes?.length ? e.scopes : null,
       attrs: e.attrs,
@@ -101,6 +118,54 @@ export async function writeEntities(trx: Db, tenant: string, entities: readonly 
     SELECT ${tenant}, x.* FROM (${unnested(rowsJson(entities))}) AS x
     ON CONFLICT (tenant, id) DO UPDATE SET types = EXCLUDED.types, scopes = EXCLUDED.scopes, attrs = EXCLUDED.attrs,
       search = EXCLUDED.search, modified_at = EXCLUDED.modified_at`.execute(trx)
+}
+
+/**
+ * What a listener adds to a one-statement write (`writeVersioned`). `written` is a subquery of the ids the write
+ * changed: every part restricts itself to those.
+ */
+export interface WritePart {
+  /** Data-modifying statements (INSERT, UPDATE, DELETE), each run as a CTE of the write. */
+  writes?(written: RawBuilder<unknown>): RawBuilder<unknown>[]
+  /** Queries run for their side effect (e.g. `pg_notify`), only when something was written. */
+  effects?(written: RawBuilder<unknown>): RawBuilder<unknown>[]
+  /** What the listener's decisions assumed, checked in the write's snapshot: when false, nothing is written. */
+  guard?: RawBuilder<boolean>
+}
+
+/**
+ * Writes the new states of entities, each only where its row still has the version it was read at, and the parts
+ * of the listeners, in one statement (one implicit transaction: all or nothing, nothing locked beforehand). Returns
+ * the ids written: an entity missing from it was written (or deleted) by someone else since it was read. Geometries
+ * are not re-projected: an entity whose geometry moves goes through `writeEntities` and `syncGeo`.
+ */
+export async function writeVersioned(
+  db: Db,
+  tenant: string,
+  entries: readonly Versioned[],
+  parts: readonly WritePart[],
+): Promise<Set<string>> {
+  if (entries.length === 0) return new Set()
+  const written = sql`(SELECT id FROM w)`
+  const guards = parts.flatMap((p) => (p.guard ? [sql` AND ${p.guard}`] : []))
+  const ctes = parts.flatMap((p) => p.writes?.(written) ?? []).map((c, i) => sql`, ${sql.raw(`p${i}`)} AS (${c})`)
+  const effects = parts.flatMap((p) => p.effects?.(written) ?? [])
+  const run = effects.map((_, i) => sql`, (SELECT count(*) FROM ${sql.raw(`x${i}`)})`)
+  const json = rowsJson(
+    entries.map((x) => x.entity),
+    entries.map((x) => x.version),
+  )
+  const r = await sql<{ id: string }>`WITH w AS (UPDATE ngsi_entities e SET types = u.types, scopes = u.scopes,
+      attrs = u.attrs, search = u.search, modified_at = u.modified
+    FROM jsonb_to_recordset(${json}::jsonb)
+      AS u(id text, v text, types text[], scopes text[], attrs jsonb, search jsonb, modified timestamptz)
+    WHERE e.tenant = ${tenant} AND e.id = u.id AND e.xmin = u.v::xid${sql.join(guards, sql``)} RETURNING e.id)
+    ${sql.join(ctes, sql``)}${sql.join(
+      effects.map((e, i) => sql`, ${sql.raw(`x${i}`)} AS (${e})`),
+      sql``,
+    )}
+    SELECT w.id${sql.join(run, sql``)} FROM w`.execute(db)
+  return new Set(r.rows.map((x) => x.id))
 }
 
 /** Deletes entities and their geometries (ngsi_entity_geo has no foreign key to cascade: migration 11). */

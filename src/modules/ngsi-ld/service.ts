@@ -36,8 +36,23 @@ export interface EntityChange {
   changes: AttrChange[]
 }
 
-/** Called inside the write transaction with every change (history and subscriptions register here). */
-export type ChangeListener = (trx: Kysely<DB>, tenant: string, changes: EntityChange[]) => Promise<void>
+export type { WritePart } from './repo.js'
+
+/**
+ * Called inside the write transaction with every change (history and subscriptions register here). With `inWrite`,
+ * a listener can also give the same work as parts of a one-statement write (group commit's direct path), or answer
+ * 'transaction' when these changes need statements of its own after the write; without it, it always does.
+ */
+export interface ChangeListener {
+  (trx: Kysely<DB>, tenant: string, changes: EntityChange[]): Promise<void>
+  inWrite?(db: Kysely<DB>, tenant: string, changes: EntityChange[]): Promise<repo.WritePart | 'transaction'>
+}
+
+/** A listener with its one-statement form. */
+export const changeListener = (
+  run: (trx: Kysely<DB>, tenant: string, changes: EntityChange[]) => Promise<void>,
+  inWrite: NonNullable<ChangeListener['inWrite']>,
+): ChangeListener => Object.assign(run, { inWrite })
 
 export function createEntityService(
   db: Kysely<DB>,
@@ -61,11 +76,22 @@ export function createEntityService(
     for (const l of listeners) await l(trx, tenant, events)
   }
 
+  /** The one-statement write of a group: when every listener can take part in it (else a transaction is needed). */
+  async function commitDirect(db: Kysely<DB>, tenant: string, written: repo.Versioned[], events: EntityChange[]) {
+    const parts: repo.WritePart[] = []
+    for (const l of listeners) {
+      const p = l.inWrite ? await l.inWrite(db, tenant, events) : 'transaction'
+      if (p === 'transaction') return undefined
+      parts.push(p)
+    }
+    return repo.writeVersioned(db, tenant, written, parts)
+  }
+
   /**
-   * Locks one entity, applies `fn`, writes what changed (404 when the entity does not exist): grouped with the
-   * updates that arrive meanwhile, in one transaction (group-commit.ts).
+   * Applies `fn` to one entity's current state and writes what changed (404 when the entity does not exist):
+   * grouped with the updates that arrive meanwhile, in one statement or one transaction (group-commit.ts).
    */
-  const group = createGroupCommit(db, commit, { lanes: opts.lanes ?? 1 })
+  const group = createGroupCommit(db, commit, { lanes: opts.lanes ?? 1, direct: commitDirect })
   const reader = createEntityReader(db, { concurrency: opts.readers ?? 1 })
   const mutate = (tenant: string, id: string, fn: (current: StoredEntity) => MergeResult): Promise<MergeResult> =>
     group.update(tenant, id, fn)

@@ -9,7 +9,7 @@
  */
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
-import type { ChangeListener } from '../ngsi-ld/service.js'
+import { type ChangeListener, changeListener, type EntityChange } from '../ngsi-ld/service.js'
 
 export const LIVE_CHANNEL = 'urbe_live'
 /** Largest NOTIFY payload we send (PostgreSQL refuses 8000 bytes and more). */
@@ -77,24 +77,42 @@ export function createLiveListener(opts: LiveListenerOptions): ChangeListener {
     }
   }
 
-  return async (trx, tenant, changes) => {
-    if (changes.length === 0) return
-    if (opts.mode === 'local' && !opts.wanted(tenant)) return
+  /** The ids of the public entities among the changes, or none when no feed wants them. */
+  async function changedIds(tenant: string, changes: EntityChange[]): Promise<string[]> {
+    if (changes.length === 0) return []
+    if (opts.mode === 'local' && !opts.wanted(tenant)) return []
     const types = await opts.publicTypes()
     const ids = new Set<string>()
     for (const ch of changes) {
       if (ch.kind !== 'deleted' && ch.current?.types.some((t) => types.has(t))) ids.add(ch.entityId)
     }
-    if (ids.size === 0) return
-    if (opts.mode === 'notify') {
-      const payloads = chunkPayloads(tenant, [...ids])
-      if (payloads.length === 0) return
-      await sql`SELECT pg_notify(${LIVE_CHANNEL}, p) FROM unnest(${payloads}::text[]) AS p`.execute(trx)
-      return
-    }
-    const r = await sql<{ xid: string }>`SELECT txid_current()::text AS xid`.execute(trx)
-    const xid = r.rows[0]?.xid
-    // not awaited: the transaction must end first
-    if (xid) confirm(xid, tenant, [...ids]).catch(opts.log)
+    return [...ids]
   }
+
+  const notify = (payloads: string[]) => sql`SELECT pg_notify(${LIVE_CHANNEL}, p) FROM unnest(${payloads}::text[]) AS p`
+
+  return changeListener(
+    async (trx, tenant, changes) => {
+      const ids = await changedIds(tenant, changes)
+      if (ids.length === 0) return
+      if (opts.mode === 'notify') {
+        const payloads = chunkPayloads(tenant, ids)
+        if (payloads.length > 0) await notify(payloads).execute(trx)
+        return
+      }
+      const r = await sql<{ xid: string }>`SELECT txid_current()::text AS xid`.execute(trx)
+      const xid = r.rows[0]?.xid
+      // not awaited: the transaction must end first
+      if (xid) confirm(xid, tenant, ids).catch(opts.log)
+    },
+    // In a one-statement write the NOTIFY is a query of the statement (sent when it commits). An entity written by
+    // someone else since it was read is then written again in a transaction and announced twice: the feed reloads it.
+    async (_db, tenant, changes) => {
+      const ids = await changedIds(tenant, changes)
+      if (ids.length === 0) return {}
+      if (opts.mode !== 'notify') return 'transaction'
+      const payloads = chunkPayloads(tenant, ids)
+      return payloads.length > 0 ? { effects: () => [notify(payloads)] } : {}
+    },
+  )
 }

@@ -6,7 +6,7 @@
  */
 import type { AsyncLocalStorage } from 'node:async_hooks'
 import type { AttrInstance } from '../../ngsi-ld/model.js'
-import type { ChangeListener } from '../../ngsi-ld/service.js'
+import { type ChangeListener, changeListener, type EntityChange } from '../../ngsi-ld/service.js'
 import type { CommandIndex } from './command-index.js'
 import { type CommandCandidate, recordCommands } from './repo.js'
 
@@ -19,11 +19,11 @@ export function createCommandListener(
   gatewayWrite: AsyncLocalStorage<boolean>,
   onRecorded: () => void,
 ): ChangeListener {
-  return async (trx, tenant, events) => {
-    if (gatewayWrite.getStore()) return
-    const commands = index.lookup(tenant)
-    if (!commands) return
+  function candidatesOf(tenant: string, events: EntityChange[]): CommandCandidate[] {
     const candidates: CommandCandidate[] = []
+    if (gatewayWrite.getStore()) return candidates
+    const commands = index.lookup(tenant)
+    if (!commands) return candidates
     for (const ev of events) {
       if (ev.kind === 'deleted') continue
       for (const c of ev.changes) {
@@ -35,7 +35,16 @@ export function createCommandListener(
         }
       }
     }
-    if (candidates.length === 0) return
-    if ((await recordCommands(trx, tenant, candidates)) > 0) onRecorded()
+    return candidates
   }
+
+  return changeListener(
+    async (trx, tenant, events) => {
+      const candidates = candidatesOf(tenant, events)
+      if (candidates.length === 0) return
+      if ((await recordCommands(trx, tenant, candidates)) > 0) onRecorded()
+    },
+    // a command is recorded in a transaction of its own
+    async (_db, tenant, events) => (candidatesOf(tenant, events).length > 0 ? 'transaction' : {}),
+  )
 }

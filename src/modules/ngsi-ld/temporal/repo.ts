@@ -61,7 +61,29 @@ export async function insertHistory(
   rows: readonly HistoryRow[],
   entities: readonly TemporalEntityRow[],
 ): Promise<void> {
-  if (rows.length === 0 && entities.length === 0) return
+  const [a, b] = historyStatements(tenant, rows, entities)
+  if (b) await sql`WITH reg AS (${a}) ${b}`.execute(trx)
+  else await a?.execute(trx)
+}
+
+/**
+ * The statements of `insertHistory`: the registration of temporal entities and the INSERT of the rows (none, one or
+ * both). With `written` (a subquery of entity ids), only those entities' rows and records: as CTEs of a one-statement
+ * entity write.
+ */
+export function historyStatements(
+  tenant: string,
+  rows: readonly HistoryRow[],
+  entities: readonly TemporalEntityRow[],
+  written?: RawBuilder<unknown>,
+): RawBuilder<unknown>[] {
+  const out: RawBuilder<unknown>[] = []
+  if (entities.length > 0) out.push(registration(tenant, entities, written))
+  if (rows.length > 0) out.push(historyRows(tenant, rows, written))
+  return out
+}
+
+function historyRows(tenant: string, rows: readonly HistoryRow[], written?: RawBuilder<unknown>) {
   const h = compactHistory(rows)
   const insertRows = sql`INSERT INTO ngsi_attr_history
       (observed_at, created_at, modified_at, num, deleted, tenant, entity_id, attr, dataset_id, inst)
@@ -69,11 +91,12 @@ export async function insertHistory(
       coalesce(x.m, ${h.modified}::timestamptz), x.n, coalesce(x.x, false), ${tenant},
       x.e, (${h.attrs}::text[])[x.a], coalesce(x.d, ''), x.i
     FROM jsonb_to_recordset(${h.json}::jsonb)
-      AS x(e text, a int, m timestamptz, c timestamptz, t timestamptz, d text, x boolean, n float8, i jsonb)`
-  if (entities.length === 0) {
-    await insertRows.execute(trx)
-    return
-  }
+      AS x(e text, a int, m timestamptz, c timestamptz, t timestamptz, d text, x boolean, n float8, i jsonb)
+    ${written ? sql`WHERE x.e IN ${written}` : sql``}`
+  return insertRows
+}
+
+function registration(tenant: string, entities: readonly TemporalEntityRow[], written?: RawBuilder<unknown>) {
   // The probe of the existing record is a LATERAL subquery with LIMIT, so that it stays a primary-key lookup per row:
   // written as NOT EXISTS, the planner turned it into a hash anti-join over every temporal entity of the tenant (a
   // scan of 100,000 rows for a one-attribute PATCH).
@@ -84,11 +107,10 @@ export async function insertHistory(
     CROSS JOIN LATERAL unnest(g.ids, g.cs) AS u(id, c)
     LEFT JOIN LATERAL (SELECT o.types, o.attr_names FROM ngsi_temporal_entities o
       WHERE o.tenant = ${tenant} AND o.id = u.id LIMIT 1) o ON true
-    WHERE o.types IS NULL OR o.types <> g.ty OR NOT (o.attr_names @> g.na)
+    WHERE (o.types IS NULL OR o.types <> g.ty OR NOT (o.attr_names @> g.na))${written ? sql` AND u.id IN ${written}` : sql``}
     ON CONFLICT (tenant, id) DO UPDATE SET types = EXCLUDED.types,
       attr_names = ARRAY(SELECT DISTINCT n FROM unnest(r.attr_names || EXCLUDED.attr_names) AS n ORDER BY n)`
-  if (rows.length === 0) await upsert.execute(trx)
-  else await sql`WITH reg AS (${upsert}) ${insertRows}`.execute(trx)
+  return upsert
 }
 
 /**
