@@ -262,4 +262,50 @@ describe('NGSI-LD group commit of concurrent updates', () => {
       await call('DELETE', `/subscriptions/${encodeURIComponent(subId)}`)
     }
   })
+
+  it('writes only what changed, and leaves the same stored and index documents as a whole write', async () => {
+    const x = 'urn:ngsi-ld:Meter:delta'
+    const row = async () =>
+      (
+        await sql<{ attrs: Record<string, unknown>; search: unknown; same: boolean; v: string }>`SELECT attrs, search,
+          search = ngsi_search_doc(attrs) AS same, xmin::text AS v FROM ngsi_entities
+          WHERE tenant = ${A} AND id = ${x}`.execute(t.database.db)
+      ).rows[0]!
+    expect(
+      (await call('POST', '/entities', { id: x, type: 'Meter', power: { type: 'Property', value: 1 } })).statusCode,
+    ).toBe(201)
+    const steps: [string, string, unknown][] = [
+      ['PATCH', `/entities/${x}/attrs/power`, { value: 2, observedAt: '2026-11-24T10:00:00Z' }], // a reading
+      ['POST', `/entities/${x}/attrs`, { status: { type: 'Property', value: 'ok' } }], // a new attribute
+      ['PATCH', `/entities/${x}/attrs`, { status: { type: 'Property', value: 'faulty' } }], // a new string
+      ['PATCH', `/entities/${x}/attrs/status`, { value: 'x', since: { type: 'Property', value: 'today' } }],
+      [
+        'PATCH',
+        `/entities/${x}`,
+        { name: { type: 'LanguageProperty', languageMap: { it: 'Contatore', en: 'Meter' } } },
+      ],
+      ['DELETE', `/entities/${x}/attrs/status`, undefined], // a removed attribute
+      [
+        'PUT',
+        `/entities/${x}`,
+        { type: 'Meter', power: { type: 'Property', value: 7 }, serial: { type: 'Property', value: 'S1' } },
+      ],
+    ]
+    let before = await row()
+    for (const [method, url, body] of steps) {
+      const r = await call(method, url, body)
+      expect(r.statusCode, `${method} ${url}: ${r.body}`).toBeLessThan(300)
+      const after = await row()
+      expect(after.v, `${method} ${url} wrote the row`).not.toBe(before.v)
+      expect(after.same, `${method} ${url}: ${JSON.stringify(after.search)}`).toBe(true)
+      before = after
+    }
+    const kv = (await call('GET', `/entities/${x}?options=keyValues`)).json()
+    expect(kv).toEqual({ id: x, type: 'Meter', power: 7, serial: 'S1' })
+    expect(
+      Object.keys(before.attrs)
+        .map((k) => k.split('/').pop())
+        .sort(),
+    ).toEqual(['power', 'serial'])
+  })
 })

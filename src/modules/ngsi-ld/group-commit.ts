@@ -57,7 +57,7 @@ type Commit = (
 export type DirectCommit = (
   db: Kysely<DB>,
   tenant: string,
-  written: repo.Versioned[],
+  written: repo.DirectWrite[],
   events: EntityChange[],
 ) => Promise<Set<string> | undefined>
 
@@ -147,7 +147,7 @@ export function createGroupCommit(db: Kysely<DB>, commit: Commit, opts: { lanes:
     if (r.moved.size > 0) return { settle: [], rest: items }
     let done = new Set<string>()
     if (r.written.size > 0) {
-      const written = [...r.written].map((id) => ({ entity: state.get(id)!, version: read.get(id)!.version }))
+      const written = [...r.written].map((id) => ({ entity: state.get(id)!, read: read.get(id)! }))
       const ids = await direct(db, tenant, written, r.events)
       if (!ids) return { settle: [], rest: items }
       done = ids

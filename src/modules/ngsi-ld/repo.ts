@@ -5,7 +5,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import type { AttrInstance, AttrMap, StoredEntity } from './model.js'
-import { searchDoc } from './search-doc.js'
+import { searchDoc, searchDocDelta } from './search-doc.js'
 import { epochMs } from './temporal/repo.js'
 
 type Db = Kysely<DB>
@@ -80,11 +80,10 @@ export async function readVersioned(db: Db, tenant: string, ids: readonly string
  * A batch of entities as one JSON parameter: one native `JSON.stringify` instead of six array parameters of JSON
  * strings (node-pg escapes every quote of an array literal), unpacked by PostgreSQL with `jsonb_to_recordset`.
  */
-function rowsJson(entities: readonly StoredEntity[], versions?: readonly string[]): string {
+function rowsJson(entities: readonly StoredEntity[]): string {
   return JSON.stringify(
-    entities.map((e, i) => ({
+    entities.map((e) => ({
       id: e.id,
-      ...(versions ? { v: versions[i] } : {}),
       types: e.types,
       scopes: e.scopes?.length ? e.scopes : null,
       attrs: e.attrs,
@@ -133,16 +132,59 @@ export interface WritePart {
   guard?: RawBuilder<boolean>
 }
 
+/** The new state of an entity and the read (state and row version) it was computed from. */
+export interface DirectWrite {
+  entity: StoredEntity
+  read: Versioned
+}
+
+/**
+ * A row of `writeVersioned`: the attributes that differ from the state read (updates never modify an attribute list
+ * in place: a list that is not the one read is a changed one), the removed ones, and the index document's change.
+ */
+function deltaRow({ entity, read }: DirectWrite) {
+  const next = entity.attrs
+  const prev = read.entity.attrs
+  const set: AttrMap = {}
+  const changed: string[] = []
+  const del: string[] = []
+  for (const k in next) {
+    if (next[k] === prev[k]) continue
+    set[k] = next[k]!
+    changed.push(k)
+  }
+  for (const k in prev) {
+    if (next[k] !== undefined) continue
+    del.push(k)
+    changed.push(k)
+  }
+  const search = searchDocDelta(next, prev, changed)
+  return {
+    id: entity.id,
+    v: read.version,
+    types: entity.types,
+    scopes: entity.scopes?.length ? entity.scopes : null,
+    set,
+    ...(del.length ? { del } : {}),
+    ...(search === undefined ? { search: searchDoc(next) } : {}),
+    ...(search && Object.keys(search.set).length ? { sset: search.set } : {}),
+    ...(search?.del.length ? { sdel: search.del } : {}),
+    modified: entity.modifiedAt,
+  }
+}
+
 /**
  * Writes the new states of entities, each only where its row still has the version it was read at, and the parts
- * of the listeners, in one statement (one implicit transaction: all or nothing, nothing locked beforehand). Returns
- * the ids written: an entity missing from it was written (or deleted) by someone else since it was read. Geometries
- * are not re-projected: an entity whose geometry moves goes through `writeEntities` and `syncGeo`.
+ * of the listeners, in one statement (one implicit transaction: all or nothing, nothing locked beforehand). Only what
+ * changed travels: the attributes that differ replace theirs in the stored document, and the index document is
+ * changed only where it differs (a new reading leaves it as it is). Returns the ids written: an entity missing from
+ * it was written (or deleted) by someone else since it was read. Geometries are not re-projected: an entity whose
+ * geometry moves goes through `writeEntities` and `syncGeo`.
  */
 export async function writeVersioned(
   db: Db,
   tenant: string,
-  entries: readonly Versioned[],
+  entries: readonly DirectWrite[],
   parts: readonly WritePart[],
 ): Promise<Set<string>> {
   if (entries.length === 0) return new Set()
@@ -151,14 +193,14 @@ export async function writeVersioned(
   const ctes = parts.flatMap((p) => p.writes?.(written) ?? []).map((c, i) => sql`, ${sql.raw(`p${i}`)} AS (${c})`)
   const effects = parts.flatMap((p) => p.effects?.(written) ?? [])
   const run = effects.map((_, i) => sql`, (SELECT count(*) FROM ${sql.raw(`x${i}`)})`)
-  const json = rowsJson(
-    entries.map((x) => x.entity),
-    entries.map((x) => x.version),
-  )
+  const json = JSON.stringify(entries.map(deltaRow))
   const r = await sql<{ id: string }>`WITH w AS (UPDATE ngsi_entities e SET types = u.types, scopes = u.scopes,
-      attrs = u.attrs, search = u.search, modified_at = u.modified
-    FROM jsonb_to_recordset(${json}::jsonb)
-      AS u(id text, v text, types text[], scopes text[], attrs jsonb, search jsonb, modified timestamptz)
+      attrs = (e.attrs - coalesce(u.del, '{}')) || u.set,
+      search = CASE WHEN u.search IS NOT NULL THEN u.search WHEN u.sset IS NULL AND u.sdel IS NULL THEN e.search
+        ELSE (e.search - coalesce(u.sdel, '{}')) || coalesce(u.sset, '{}') END,
+      modified_at = u.modified
+    FROM jsonb_to_recordset(${json}::jsonb) AS u(id text, v text, types text[], scopes text[], set jsonb, del text[],
+      search jsonb, sset jsonb, sdel text[], modified timestamptz)
     WHERE e.tenant = ${tenant} AND e.id = u.id AND e.xmin = u.v::xid${sql.join(guards, sql``)} RETURNING e.id)
     ${sql.join(ctes, sql``)}${sql.join(
       effects.map((e, i) => sql`, ${sql.raw(`x${i}`)} AS (${e})`),

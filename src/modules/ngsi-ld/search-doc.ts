@@ -103,16 +103,54 @@ function indexInstance(inst: AttrInstance): Record<string, Json> | undefined {
   return empty ? undefined : out
 }
 
+/** The index document of one attribute's instances (undefined when it has nothing to index). */
+function attrDoc(instances: readonly AttrInstance[] | undefined): Json[] | undefined {
+  if (!instances) return undefined
+  const list: Json[] = []
+  for (const inst of instances) {
+    const x = indexInstance(inst)
+    if (x !== undefined) list.push(x)
+  }
+  return list.length > 0 ? list : undefined
+}
+
 /** The index document of an entity's attributes. */
 export function searchDoc(attrs: AttrMap): Record<string, Json[]> {
   const out: Record<string, Json[]> = {}
   for (const iri in attrs) {
-    const list: Json[] = []
-    for (const inst of attrs[iri] as AttrInstance[]) {
-      const x = indexInstance(inst)
-      if (x !== undefined) list.push(x)
-    }
-    if (list.length > 0) out[searchKey(iri)] = list
+    const doc = attrDoc(attrs[iri])
+    if (doc) out[searchKey(iri)] = doc
   }
   return out
+}
+
+/**
+ * How the index document changes from `prev` to `next` when only the attributes `changed` differ: its keys to set
+ * and to remove (both empty when readings alone changed). Undefined when a changed attribute shares its key with
+ * another attribute of the entity (the whole document must be written then).
+ */
+export function searchDocDelta(
+  next: AttrMap,
+  prev: AttrMap,
+  changed: readonly string[],
+): { set: Record<string, Json[]>; del: string[] } | undefined {
+  const changedKeys = new Set<string>()
+  for (const iri of changed) {
+    const k = searchKey(iri)
+    if (changedKeys.has(k)) return undefined
+    changedKeys.add(k)
+  }
+  const isChanged = new Set(changed)
+  for (const attrs of [next, prev])
+    for (const iri in attrs) if (!isChanged.has(iri) && changedKeys.has(searchKey(iri))) return undefined
+  const set: Record<string, Json[]> = {}
+  const del: string[] = []
+  for (const iri of changed) {
+    const after = attrDoc(next[iri])
+    const before = attrDoc(prev[iri])
+    if (after === undefined) {
+      if (before !== undefined) del.push(searchKey(iri))
+    } else if (before === undefined || JSON.stringify(after) !== JSON.stringify(before)) set[searchKey(iri)] = after
+  }
+  return { set, del }
 }

@@ -77,7 +77,7 @@ export function createEntityService(
   }
 
   /** The one-statement write of a group: when every listener can take part in it (else a transaction is needed). */
-  async function commitDirect(db: Kysely<DB>, tenant: string, written: repo.Versioned[], events: EntityChange[]) {
+  async function commitDirect(db: Kysely<DB>, tenant: string, written: repo.DirectWrite[], events: EntityChange[]) {
     const parts: repo.WritePart[] = []
     for (const l of listeners) {
       const p = l.inWrite ? await l.inWrite(db, tenant, events) : 'transaction'
