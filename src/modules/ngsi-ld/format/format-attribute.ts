@@ -17,9 +17,14 @@ export interface AttrFormatState {
 
 const compactAll = (v: string | string[], f: (s: string) => string) => (Array.isArray(v) ? v.map(f) : f(v))
 
-/** The members of an instance other than `type`, in normalized shape, with names and vocab compacted. */
-function members(inst: AttrInstance, st: AttrFormatState, concise: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
+const INSTANCE_MEMBERS = ['datasetId', 'observedAt', 'unitCode'] as const
+
+/**
+ * The members of an instance in normalized shape, with names and vocab compacted: `type` first when `withType` (the
+ * normalized form), then the value, the instance members and the sub-attributes.
+ */
+function members(inst: AttrInstance, st: AttrFormatState, concise: boolean, withType = false): Record<string, unknown> {
+  const out: Record<string, unknown> = withType ? { type: shownType(inst, st) } : {}
   const lm = inst.languageMap
   const choice = inst.type === 'LanguageProperty' && st.lang && lm ? pickLanguage(lm, st.lang) : undefined
   if (choice) {
@@ -34,15 +39,17 @@ function members(inst: AttrInstance, st: AttrFormatState, concise: boolean): Rec
     if (inst[m] !== undefined) out[m] = inst[m]
   }
   if (inst.objectType !== undefined) out.objectType = compactAll(inst.objectType, (t) => st.ctx.compact(t))
-  for (const k of ['datasetId', 'observedAt', 'unitCode'] as const) {
+  for (const k of INSTANCE_MEMBERS) {
     if (inst[k] !== undefined) out[k] = inst[k]
   }
   if (st.sysAttrs) {
     if (inst.createdAt) out.createdAt = inst.createdAt
     if (inst.modifiedAt) out.modifiedAt = inst.modifiedAt
   }
-  for (const [k, sub] of Object.entries(inst)) {
-    if (CORE_MEMBERS.has(k) || !isPlainObject(sub) || typeof sub.type !== 'string') continue
+  for (const k in inst) {
+    if (CORE_MEMBERS.has(k)) continue
+    const sub = inst[k]
+    if (!isPlainObject(sub) || typeof sub.type !== 'string') continue
     const s = sub as AttrInstance
     out[st.ctx.compact(k)] = concise ? conciseInstance(s, st, false) : normalizedInstance(s, st)
   }
@@ -55,7 +62,7 @@ function shownType(inst: AttrInstance, st: AttrFormatState): string {
 }
 
 export function normalizedInstance(inst: AttrInstance, st: AttrFormatState): Record<string, unknown> {
-  return { type: shownType(inst, st), ...members(inst, st, false) }
+  return members(inst, st, false, true)
 }
 
 /** Whether a bare Property value would be read back as something else (concise input rules). */

@@ -32,8 +32,11 @@ function projection(names: readonly string[] | undefined, ctx: ActiveContext): S
 }
 
 /** Selects the instances named by the datasetId option (all of them without it). */
-export function selectInstances(instances: readonly AttrInstance[], datasetIds?: readonly string[]): AttrInstance[] {
-  if (!datasetIds) return [...instances]
+export function selectInstances(
+  instances: readonly AttrInstance[],
+  datasetIds?: readonly string[],
+): readonly AttrInstance[] {
+  if (!datasetIds) return instances
   return instances.filter((i) => datasetIds.includes(i.datasetId ?? '@none'))
 }
 
@@ -59,10 +62,10 @@ export function formatEntity(entity: StoredEntity, ctx: ActiveContext, opts: For
   if (entity.scopes?.length && shown('scope')) {
     out.scope = entity.scopes.length === 1 ? entity.scopes[0] : [...entity.scopes]
   }
-  for (const [iri, all] of Object.entries(entity.attrs)) {
+  for (const iri in entity.attrs) {
     if (opts.attrs && !opts.attrs.includes(iri)) continue
     if (!shown(iri)) continue
-    const instances = selectInstances(all, opts.datasetId)
+    const instances = selectInstances(entity.attrs[iri]!, opts.datasetId)
     if (instances.length === 0) continue
     const name = ctx.compact(iri)
     if (opts.format === 'keyValues') {
@@ -72,8 +75,8 @@ export function formatEntity(entity: StoredEntity, ctx: ActiveContext, opts: For
       const forms = instances.map((i) => conciseInstance(i, st, many))
       out[name] = many ? forms : forms[0]
     } else {
-      const forms = instances.map((i) => normalizedInstance(i, st))
-      out[name] = forms.length > 1 ? forms : forms[0]
+      out[name] =
+        instances.length === 1 ? normalizedInstance(instances[0]!, st) : instances.map((i) => normalizedInstance(i, st))
     }
   }
   if (st.sysAttrs) {
