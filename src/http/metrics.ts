@@ -51,11 +51,12 @@ export function createMetrics(database: Database): Metrics {
 }
 
 export function registerMetricsHooks(app: FastifyInstance, metrics: Metrics): void {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched'
     const labels = { method: request.method, route }
     metrics.requests.inc({ ...labels, status: String(reply.statusCode) })
     metrics.duration.observe(labels, reply.elapsedTime / 1000)
     if (reply.errorCode) metrics.errors.inc({ code: reply.errorCode })
+    done()
   })
 }

@@ -44,10 +44,12 @@ export function createSubscriptions(deps: SubscriptionsDeps) {
     service,
     routes(app: FastifyInstance, full: NgsiDeps) {
       subscriptionRoutes(app, full, service)
-      app.addHook('onResponse', async () => {
-        if (!recordedSinceResponse) return
-        recordedSinceResponse = false
-        worker?.signal()
+      app.addHook('onResponse', (_request, _reply, done) => {
+        if (recordedSinceResponse) {
+          recordedSinceResponse = false
+          worker?.signal()
+        }
+        done()
       })
     },
     /** Starts delivering (unless URBE_NOTIFY_DELIVERY=false). */
