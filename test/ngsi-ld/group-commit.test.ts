@@ -313,7 +313,11 @@ describe('NGSI-LD group commit of concurrent updates', () => {
     const db = t.database.db
     const read = await repo.readVersioned(db, A, [id(0), id(1)])
     const entries = [...read.values()].map((v) => ({ entity: v.entity, read: v }))
+    entries.sort((a, b) => (a.entity.id < b.entity.id ? 1 : -1)) // given in reverse order
     const statement = repo.writeVersionedStatement(A, entries, [])
+    // the rows travel in id order (the order the UPDATE locks them in: overlapping writes cannot deadlock)
+    const rows = statement.compile(db).parameters.find((p) => typeof p === 'string' && p.startsWith('[{'))
+    expect(JSON.parse(rows as string).map((r: { id: string }) => r.id)).toEqual([id(0), id(1)])
     const plan = await db.transaction().execute(async (trx) => {
       // what a planner without statistics may prefer: the JSON rows joined to a scan of the table
       await sql`SET LOCAL enable_nestloop = off`.execute(trx)

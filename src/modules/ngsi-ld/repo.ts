@@ -199,10 +199,14 @@ export function writeVersionedStatement(tenant: string, entries: readonly Direct
   const ctes = parts.flatMap((p) => p.writes?.(written) ?? []).map((c, i) => sql`, ${sql.raw(`p${i}`)} AS (${c})`)
   const effects = parts.flatMap((p) => p.effects?.(written) ?? [])
   const run = effects.map((_, i) => sql`, (SELECT count(*) FROM ${sql.raw(`x${i}`)})`)
-  const json = JSON.stringify(entries.map(deltaRow))
+  // Rows in id order: the UPDATE locks them in the order of the JSON rows, so two writes of overlapping entities (two
+  // processes) take their locks in the same order, as the lock query of a transaction does (ORDER BY id), and cannot
+  // deadlock.
+  const rows = [...entries].sort((a, b) => (a.entity.id < b.entity.id ? -1 : a.entity.id > b.entity.id ? 1 : 0))
+  const json = JSON.stringify(rows.map(deltaRow))
   // The ids again as an array: the primary key then finds the rows whatever the planner knows of the table (without
   // statistics, as on the embedded database, it joined the JSON rows to a scan of every entity).
-  const ids = entries.map((x) => x.entity.id)
+  const ids = rows.map((x) => x.entity.id)
   return sql<{ id: string }>`WITH w AS (UPDATE ngsi_entities e SET types = u.types, scopes = u.scopes,
       attrs = (e.attrs - coalesce(u.del, '{}')) || u.set,
       search = CASE WHEN u.search IS NOT NULL THEN u.search WHEN u.sset IS NULL AND u.sdel IS NULL THEN e.search
