@@ -37,13 +37,27 @@ export function rowToEntity(r: EntityRow): StoredEntity {
 const COLUMNS = sql`e.id, e.types, e.scopes, e.attrs, ${epochMs(sql`e.created_at`)} AS created_at,
   ${epochMs(sql`e.modified_at`)} AS modified_at`
 
-/** The current state of these entities (one statement whatever their number; see read-batch.ts). */
+/**
+ * The rows of these entities, one statement whatever their number: with `version`, each row's version (`xmin`, the
+ * transaction that wrote it); with `lock`, locked for the rest of the transaction, in id order.
+ */
+async function selectEntities(
+  db: Db,
+  tenant: string,
+  ids: readonly string[],
+  opts: { lock?: boolean; version?: boolean } = {},
+): Promise<(EntityRow & { v?: string })[]> {
+  if (ids.length === 0) return []
+  const r = await sql<EntityRow & { v?: string }>`SELECT ${COLUMNS}${opts.version ? sql`, e.xmin::text AS v` : sql``}
+    FROM ngsi_entities e WHERE e.tenant = ${tenant} AND e.id = ANY(${[...ids]}::text[])${
+      opts.lock ? sql` ORDER BY e.id FOR UPDATE` : sql``
+    }`.execute(db)
+  return r.rows
+}
+
+/** The current state of these entities (see read-batch.ts). */
 export async function getEntities(db: Db, tenant: string, ids: readonly string[]): Promise<Map<string, StoredEntity>> {
-  const map = new Map<string, StoredEntity>()
-  const r = await sql<EntityRow>`SELECT ${COLUMNS} FROM ngsi_entities e
-    WHERE e.tenant = ${tenant} AND e.id = ANY(${[...ids]}::text[])`.execute(db)
-  for (const row of r.rows) map.set(row.id, rowToEntity(row))
-  return map
+  return new Map((await selectEntities(db, tenant, ids)).map((row) => [row.id, rowToEntity(row)]))
 }
 
 /** The current state of these entities, locked for the rest of the transaction. */
@@ -52,12 +66,7 @@ export async function lockEntities(
   tenant: string,
   ids: readonly string[],
 ): Promise<Map<string, StoredEntity>> {
-  const map = new Map<string, StoredEntity>()
-  if (ids.length === 0) return map
-  const r = await sql<EntityRow>`SELECT ${COLUMNS} FROM ngsi_entities e
-    WHERE e.tenant = ${tenant} AND e.id = ANY(${[...ids]}::text[]) ORDER BY e.id FOR UPDATE`.execute(trx)
-  for (const row of r.rows) map.set(row.id, rowToEntity(row))
-  return map
+  return new Map((await selectEntities(trx, tenant, ids, { lock: true })).map((row) => [row.id, rowToEntity(row)]))
 }
 
 /** An entity's state and the version of its row (`xmin`, the transaction that wrote it): for writes without a lock. */
@@ -68,12 +77,8 @@ export interface Versioned {
 
 /** The current state of these entities with their row versions, not locked. */
 export async function readVersioned(db: Db, tenant: string, ids: readonly string[]): Promise<Map<string, Versioned>> {
-  const map = new Map<string, Versioned>()
-  if (ids.length === 0) return map
-  const r = await sql<EntityRow & { v: string }>`SELECT ${COLUMNS}, e.xmin::text AS v FROM ngsi_entities e
-    WHERE e.tenant = ${tenant} AND e.id = ANY(${[...ids]}::text[])`.execute(db)
-  for (const row of r.rows) map.set(row.id, { entity: rowToEntity(row), version: row.v })
-  return map
+  const rows = await selectEntities(db, tenant, ids, { version: true })
+  return new Map(rows.map((row) => [row.id, { entity: rowToEntity(row), version: row.v! }]))
 }
 
 /**

@@ -36,8 +36,6 @@ export interface EntityChange {
   changes: AttrChange[]
 }
 
-export type { WritePart } from './repo.js'
-
 /**
  * Called inside the write transaction with every change (history and subscriptions register here). With `inWrite`,
  * a listener can also give the same work as parts of a one-statement write (group commit's direct path), or answer

@@ -85,7 +85,7 @@ export function historyStatements(
 
 function historyRows(tenant: string, rows: readonly HistoryRow[], written?: RawBuilder<unknown>) {
   const h = compactHistory(rows)
-  const insertRows = sql`INSERT INTO ngsi_attr_history
+  return sql`INSERT INTO ngsi_attr_history
       (observed_at, created_at, modified_at, num, deleted, tenant, entity_id, attr, dataset_id, inst)
     SELECT coalesce(x.t, x.m, ${h.modified}::timestamptz), coalesce(x.c, x.m, ${h.modified}::timestamptz),
       coalesce(x.m, ${h.modified}::timestamptz), x.n, coalesce(x.x, false), ${tenant},
@@ -93,14 +93,13 @@ function historyRows(tenant: string, rows: readonly HistoryRow[], written?: RawB
     FROM jsonb_to_recordset(${h.json}::jsonb)
       AS x(e text, a int, m timestamptz, c timestamptz, t timestamptz, d text, x boolean, n float8, i jsonb)
     ${written ? sql`WHERE x.e IN ${written}` : sql``}`
-  return insertRows
 }
 
 function registration(tenant: string, entities: readonly TemporalEntityRow[], written?: RawBuilder<unknown>) {
   // The probe of the existing record is a LATERAL subquery with LIMIT, so that it stays a primary-key lookup per row:
   // written as NOT EXISTS, the planner turned it into a hash anti-join over every temporal entity of the tenant (a
   // scan of 100,000 rows for a one-attribute PATCH).
-  const upsert = sql`INSERT INTO ngsi_temporal_entities AS r (tenant, id, types, attr_names, created_at)
+  return sql`INSERT INTO ngsi_temporal_entities AS r (tenant, id, types, attr_names, created_at)
     SELECT ${tenant}, u.id, g.ty, g.na, u.c
     FROM jsonb_to_recordset(${registrationGroups(entities)}::jsonb)
       AS g(ty text[], na text[], ids text[], cs timestamptz[])
@@ -110,7 +109,6 @@ function registration(tenant: string, entities: readonly TemporalEntityRow[], wr
     WHERE (o.types IS NULL OR o.types <> g.ty OR NOT (o.attr_names @> g.na))${written ? sql` AND u.id IN ${written}` : sql``}
     ON CONFLICT (tenant, id) DO UPDATE SET types = EXCLUDED.types,
       attr_names = ARRAY(SELECT DISTINCT n FROM unnest(r.attr_names || EXCLUDED.attr_names) AS n ORDER BY n)`
-  return upsert
 }
 
 /**
