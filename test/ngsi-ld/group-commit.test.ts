@@ -11,7 +11,9 @@ import { parseAttributeFragment, partialAttrUpdate } from '../../src/modules/ngs
 import { createGroupCommit, type DirectCommit } from '../../src/modules/ngsi-ld/group-commit.js'
 import * as repo from '../../src/modules/ngsi-ld/repo.js'
 import { changeListener, createEntityService } from '../../src/modules/ngsi-ld/service.js'
+import { openDatabase } from '../../src/db/database.js'
 import { A, createTestApp, ngsiCaller, type TestApp } from '../support/app.js'
+import { PG_URL } from '../support/test-db.js'
 
 const id = (n: number) => `urn:ngsi-ld:Meter:g${n}`
 const now = () => new Date().toISOString()
@@ -263,6 +265,49 @@ describe('NGSI-LD group commit of concurrent updates', () => {
     }
   })
 
+  const temporalDeletions: [string, (x: string) => Promise<void>][] = [
+    ['its temporal representation', (x) => t.ngsi.temporal.service.deleteEntity(A, x)],
+    [
+      "an attribute's history",
+      (x) => t.ngsi.temporal.service.deleteAttr(A, t.ngsi.resolver.core, x, 'power', { deleteAll: true }),
+    ],
+  ]
+  it.each(temporalDeletions)(
+    'registers an entity again when %s is deleted between the read and the write',
+    async (what, deletion) => {
+      const x = `urn:ngsi-ld:Meter:fenced-${what.length}`
+      const db = t.database.db
+      expect(
+        (await call('POST', '/entities', { id: x, type: 'Meter', power: { type: 'Property', value: 1 } })).statusCode,
+      ).toBe(201)
+      const history = t.ngsi.temporal.listener
+      const inWrite = history.inWrite!
+      const parts: number[] = []
+      let deleted = false
+      // the real history listener, and the temporal API's deletion in between the read and the write
+      const racing = changeListener(
+        (trx, tenant, events) => history(trx, tenant, events),
+        async (dbx, tenant, events) => {
+          expect(events[0]!.temporal?.attrNames).toEqual([t.ngsi.resolver.core.expand('power')])
+          if (!deleted) {
+            deleted = true
+            await deletion(x)
+          }
+          const part = await inWrite(dbx, tenant, events)
+          if (part !== 'transaction') parts.push(part.writes!(sql`(SELECT NULL::text)`).length)
+          return part
+        },
+      )
+      const service = createEntityService(db, [racing], { lanes: 1 })
+      await service.patchAttr(A, t.ngsi.resolver.core, x, 'power', { value: 2 })
+      // the direct write skipped the registration (a reading of a registered attribute) and found the row changed
+      expect(parts).toEqual([1])
+      const temporal = await call('GET', `/temporal/entities/${x}?options=temporalValues&attrs=power`)
+      expect(temporal.statusCode, temporal.body).toBe(200)
+      expect(temporal.json().power?.values.map((v: [number, string]) => v[0])).toEqual([2])
+    },
+  )
+
   it('writes only what changed, and leaves the same stored and index documents as a whole write', async () => {
     const x = 'urn:ngsi-ld:Meter:delta'
     const row = async () =>
@@ -307,6 +352,36 @@ describe('NGSI-LD group commit of concurrent updates', () => {
         .map((k) => k.split('/').pop())
         .sort(),
     ).toEqual(['power', 'serial'])
+  })
+
+  it.skipIf(!PG_URL)('keeps one generic plan for the entity reads and the direct write (PostgreSQL)', async () => {
+    // one connection with the server's named statements (a text is named at its third use): plan counts are per
+    // connection
+    // and statistics of a table of some size, as the planner has them in production
+    await sql`INSERT INTO ngsi_entities (tenant, id, types, attrs, search, created_at, modified_at)
+      SELECT ${A}, 'urn:ngsi-ld:Filler:' || n, '{Filler}', '{}', '{}', now(), now()
+      FROM generate_series(1, 20000) AS n`.execute(t.database.db)
+    await sql`ANALYZE ngsi_entities`.execute(t.database.db)
+    const d = await openDatabase({ databaseUrl: t.database.location.databaseUrl!, poolSize: 1 })
+    const db = d.db
+    try {
+      for (let n = 0; n < 10; n++) {
+        const ids = Array.from({ length: 1 + (n % 5) }, (_, i) => id(i))
+        await repo.getEntities(db, A, ids)
+        const read = await repo.readVersioned(db, A, ids)
+        // a write that finds every row changed (a version no row has): the same statement, nothing written
+        const entries = [...read.values()].map((v) => ({ entity: v.entity, read: { ...v, version: '3' } }))
+        expect((await repo.writeVersioned(db, A, entries, [])).size).toBe(0)
+      }
+      const plans = await sql<{ statement: string; generic_plans: number; custom_plans: number }>`SELECT statement,
+          generic_plans::int, custom_plans::int FROM pg_prepared_statements
+        WHERE statement LIKE '%FROM ngsi_entities e%' OR statement LIKE 'WITH w AS (UPDATE ngsi_entities%'`.execute(db)
+      expect(plans.rows).toHaveLength(3)
+      // PostgreSQL tries five custom plans, then keeps the generic one when it does not look dearer
+      for (const p of plans.rows) expect([p.custom_plans, p.generic_plans], p.statement.slice(0, 60)).toEqual([5, 3])
+    } finally {
+      await d.close()
+    }
   })
 
   it('finds the rows of a direct write through the primary key, whatever the statistics', async () => {

@@ -82,9 +82,10 @@ export function createGroupCommit(db: Kysely<DB>, commit: Commit, opts: { lanes:
 
   /**
    * Applies the updates in arrival order to `state` (updated in place): each one's outcome (settled by the caller),
-   * the ids of the entities to write, those whose geometry moved, and the change events.
+   * the ids of the entities to write, those whose geometry moved, and the change events (with each entity's temporal
+   * record when `read` has it).
    */
-  function apply(state: Map<string, StoredEntity>, items: Pending[]) {
+  function apply(state: Map<string, StoredEntity>, items: Pending[], read?: Map<string, repo.Versioned>) {
     const settle: (() => void)[] = []
     const written = new Set<string>()
     const moved = new Set<string>()
@@ -113,6 +114,7 @@ export function createGroupCommit(db: Kysely<DB>, commit: Commit, opts: { lanes:
           previous: current,
           current: result.entity,
           changes: result.changes,
+          ...(read ? { temporal: read.get(it.id)!.temporal } : {}),
         })
       }
       settle.push(() => it.resolve(result))
@@ -143,7 +145,7 @@ export function createGroupCommit(db: Kysely<DB>, commit: Commit, opts: { lanes:
   async function runDirect(direct: DirectCommit, tenant: string, items: Pending[]) {
     const read = await repo.readVersioned(db, tenant, [...new Set(items.map((i) => i.id))])
     const state = new Map([...read].map(([id, v]) => [id, v.entity]))
-    const r = apply(state, items)
+    const r = apply(state, items, read)
     if (r.moved.size > 0) return { settle: [], rest: items }
     let done = new Set<string>()
     if (r.written.size > 0) {

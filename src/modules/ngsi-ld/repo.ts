@@ -10,6 +10,14 @@ import { epochMs } from './temporal/repo.js'
 
 type Db = Kysely<DB>
 
+/**
+ * Entity ids as a parameter the planner does not look into (a scalar subquery): the plan then does not depend on how
+ * many there are, so that PostgreSQL keeps one generic plan for a named statement (src/db/prepared.ts) instead of
+ * planning it again at every execution (the custom plan of a known short array always looks cheaper). The primary
+ * key still finds the rows, one probe per id.
+ */
+const idList = (ids: readonly string[]) => sql`(SELECT ${[...ids]}::text[])::text[]`
+
 interface EntityRow {
   id: string
   types: string[]
@@ -37,21 +45,37 @@ export function rowToEntity(r: EntityRow): StoredEntity {
 const COLUMNS = sql`e.id, e.types, e.scopes, e.attrs, ${epochMs(sql`e.created_at`)} AS created_at,
   ${epochMs(sql`e.modified_at`)} AS modified_at`
 
+interface VersionedRow extends EntityRow {
+  v: string
+  t_types: string[] | null
+  t_names: string[] | null
+}
+
 /**
  * The rows of these entities, one statement whatever their number: with `version`, each row's version (`xmin`, the
- * transaction that wrote it); with `lock`, locked for the rest of the transaction, in id order.
+ * transaction that wrote it) and the entity's temporal record (its registered types and attribute names, when it has
+ * one); with `lock`, locked for the rest of the transaction, in id order.
  */
 async function selectEntities(
   db: Db,
   tenant: string,
   ids: readonly string[],
   opts: { lock?: boolean; version?: boolean } = {},
-): Promise<(EntityRow & { v?: string })[]> {
+): Promise<(EntityRow & Partial<VersionedRow>)[]> {
   if (ids.length === 0) return []
-  const r = await sql<EntityRow & { v?: string }>`SELECT ${COLUMNS}${opts.version ? sql`, e.xmin::text AS v` : sql``}
-    FROM ngsi_entities e WHERE e.tenant = ${tenant} AND e.id = ANY(${[...ids]}::text[])${
-      opts.lock ? sql` ORDER BY e.id FOR UPDATE` : sql``
-    }`.execute(db)
+  // The record is probed per row (LATERAL with LIMIT): a primary-key lookup whatever the planner knows of the table.
+  const r = await sql<EntityRow & Partial<VersionedRow>>`SELECT ${COLUMNS}${
+    opts.version ? sql`, e.xmin::text AS v, to_json(t.types) AS t_types, to_json(t.attr_names) AS t_names` : sql``
+  }
+    FROM ngsi_entities e${
+      opts.version
+        ? sql` LEFT JOIN LATERAL (SELECT r.types, r.attr_names FROM ngsi_temporal_entities r
+      WHERE r.tenant = ${tenant} AND r.id = e.id LIMIT 1) t ON true`
+        : sql``
+    }
+    WHERE e.tenant = ${tenant} AND e.id = ANY(${idList(ids)})${opts.lock ? sql` ORDER BY e.id FOR UPDATE` : sql``}`.execute(
+    db,
+  )
   return r.rows
 }
 
@@ -69,16 +93,39 @@ export async function lockEntities(
   return new Map((await selectEntities(trx, tenant, ids, { lock: true })).map((row) => [row.id, rowToEntity(row)]))
 }
 
-/** An entity's state and the version of its row (`xmin`, the transaction that wrote it): for writes without a lock. */
+/** What an entity's temporal record holds (ngsi_temporal_entities): the types and attribute names registered. */
+export interface TemporalRecord {
+  types: string[]
+  attrNames: string[]
+}
+
+/**
+ * An entity's state, the version of its row (`xmin`, the transaction that wrote it) and its temporal record as read
+ * with it (null: none): for writes without a lock.
+ */
 export interface Versioned {
   entity: StoredEntity
   version: string
+  temporal: TemporalRecord | null
 }
 
-/** The current state of these entities with their row versions, not locked. */
+/**
+ * The current state of these entities with their row versions and temporal records, not locked. The record read is
+ * still the entity's when a write checks the row version: whatever removes from a record changes the entity's row
+ * first (temporal/repo-writes.ts, `fenceEntity`).
+ */
 export async function readVersioned(db: Db, tenant: string, ids: readonly string[]): Promise<Map<string, Versioned>> {
   const rows = await selectEntities(db, tenant, ids, { version: true })
-  return new Map(rows.map((row) => [row.id, { entity: rowToEntity(row), version: row.v! }]))
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      {
+        entity: rowToEntity(row),
+        version: row.v!,
+        temporal: row.t_types ? { types: row.t_types, attrNames: row.t_names ?? [] } : null,
+      },
+    ]),
+  )
 }
 
 /**
@@ -219,7 +266,7 @@ export function writeVersionedStatement(tenant: string, entries: readonly Direct
       modified_at = u.modified
     FROM jsonb_to_recordset(${json}::jsonb) AS u(id text, v text, types text[], scopes text[], set jsonb, del text[],
       search jsonb, sset jsonb, sdel text[], modified timestamptz)
-    WHERE e.tenant = ${tenant} AND e.id = ANY(${ids}::text[]) AND e.id = u.id AND e.xmin = u.v::xid${sql.join(guards, sql``)}
+    WHERE e.tenant = ${tenant} AND e.id = ANY(${idList(ids)}) AND e.id = u.id AND e.xmin = u.v::xid${sql.join(guards, sql``)}
     RETURNING e.id)
     ${sql.join(ctes, sql``)}${sql.join(
       effects.map((e, i) => sql`, ${sql.raw(`x${i}`)} AS (${e})`),
@@ -232,7 +279,7 @@ export function writeVersionedStatement(tenant: string, entries: readonly Direct
 export async function deleteEntities(trx: Db, tenant: string, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set()
   const r = await sql<{ id: string }>`WITH d AS (DELETE FROM ngsi_entities
-      WHERE tenant = ${tenant} AND id = ANY(${[...ids]}::text[]) RETURNING id),
+      WHERE tenant = ${tenant} AND id = ANY(${idList(ids)}) RETURNING id),
     g AS (DELETE FROM ngsi_entity_geo WHERE tenant = ${tenant} AND entity_id IN (SELECT id FROM d))
     SELECT id FROM d`.execute(trx)
   return new Set(r.rows.map((x) => x.id))
@@ -256,7 +303,7 @@ export async function syncGeo(trx: Db, tenant: string, entities: readonly Stored
       }
     }
   }
-  await sql`DELETE FROM ngsi_entity_geo WHERE tenant = ${tenant} AND entity_id = ANY(${entities.map((e) => e.id)}::text[])`.execute(
+  await sql`DELETE FROM ngsi_entity_geo WHERE tenant = ${tenant} AND entity_id = ANY(${idList(entities.map((e) => e.id))})`.execute(
     trx,
   )
   if (ids.length === 0) return

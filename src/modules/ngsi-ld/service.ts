@@ -34,6 +34,11 @@ export interface EntityChange {
   previous?: StoredEntity
   current?: StoredEntity
   changes: AttrChange[]
+  /**
+   * The entity's temporal record as the write read it, before its first update (null: it had none). Without it,
+   * history registers the entity's types and attribute names as if it had none (temporal/listener.ts).
+   */
+  temporal?: repo.TemporalRecord | null
 }
 
 /**

@@ -24,7 +24,14 @@ import {
   type TemporalEntity,
   type TemporalFilter,
 } from './repo.js'
-import { deleteAttrHistory, deleteInstance, deleteTemporalEntity, lockInstance, updateInstance } from './repo-writes.js'
+import {
+  deleteAttrHistory,
+  deleteInstance,
+  deleteTemporalEntity,
+  fenceEntity,
+  lockInstance,
+  updateInstance,
+} from './repo-writes.js'
 
 const UUID = /^(?:urn:ngsi-ld:)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i
 
@@ -130,6 +137,7 @@ export function createTemporalService(db: Kysely<DB>, config: Config, partitions
     /** 5.6.16 */
     async deleteEntity(tenant: string, id: string): Promise<void> {
       await db.transaction().execute(async (trx) => {
+        await fenceEntity(trx, tenant, id)
         if (!(await deleteTemporalEntity(trx, tenant, id))) {
           throw notFound(`Entity ${id} has no temporal representation`)
         }
@@ -146,6 +154,7 @@ export function createTemporalService(db: Kysely<DB>, config: Config, partitions
     ): Promise<void> {
       const attr = ctx.expand(attrName)
       await db.transaction().execute(async (trx) => {
+        await fenceEntity(trx, tenant, id)
         if (!(await lockTemporalEntity(trx, tenant, id))) throw notFound(`Entity ${id} has no temporal representation`)
         const n = await deleteAttrHistory(trx, tenant, id, attr, opts)
         if (n === 0) {
