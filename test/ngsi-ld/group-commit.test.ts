@@ -355,13 +355,13 @@ describe('NGSI-LD group commit of concurrent updates', () => {
   })
 
   it.skipIf(!PG_URL)('keeps one generic plan for the entity reads and the direct write (PostgreSQL)', async () => {
-    // one connection with the server's named statements (a text is named at its third use): plan counts are per
-    // connection
-    // and statistics of a table of some size, as the planner has them in production
+    // a table of some size with statistics, as the planner has them in production
     await sql`INSERT INTO ngsi_entities (tenant, id, types, attrs, search, created_at, modified_at)
       SELECT ${A}, 'urn:ngsi-ld:Filler:' || n, '{Filler}', '{}', '{}', now(), now()
       FROM generate_series(1, 20000) AS n`.execute(t.database.db)
     await sql`ANALYZE ngsi_entities`.execute(t.database.db)
+    // one connection with the server's named statements (a text is named at its third use): plan counts are per
+    // connection
     const d = await openDatabase({ databaseUrl: t.database.location.databaseUrl!, poolSize: 1 })
     const db = d.db
     try {
